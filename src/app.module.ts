@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { appConfigModule } from './config/config.module';
+import { RuntimeOptions } from './config/runtime-options';
+import { RuntimeModule } from './config/runtime.module';
+import { AppController } from './app.controller';
+import { AuthModule } from './platform/auth/auth.module';
+import { ErrorsModule } from './platform/errors/errors.module';
+import { HealthModule } from './platform/health/health.module';
+import { LoggingModule } from './platform/logging/logging.module';
+import { MetricsModule } from './platform/metrics/metrics.module';
+import { ThrottlingModule } from './platform/throttling/throttling.module';
+
+/** Composition root: the platform, then one import per tool family. */
+@Module({})
+export class AppModule {
+  /** Validates the configuration first: a ConfigValidationError rejects this promise before Nest starts. */
+  static async forRoot(runtime: RuntimeOptions = {}): Promise<DynamicModule> {
+    const config = await appConfigModule({ envFile: runtime.envFile });
+    return {
+      module: AppModule,
+      imports: [
+        config,
+        RuntimeModule.forRoot(runtime),
+        LoggingModule.forRoot(),
+        MetricsModule,
+        ErrorsModule,
+        AuthModule,
+        ThrottlingModule,
+        HealthModule,
+      ],
+      controllers: [AppController],
+    };
+  }
+}

@@ -1,0 +1,204 @@
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { EnvFlag, EnvList, EnvNumber } from './env-transforms';
+
+export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
+export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['json', 'text'] as const;
+export const LOG_OUTPUTS = ['stdout', 'file', 'both'] as const;
+export const RATE_LIMIT_STORAGES = ['memory', 'redis'] as const;
+export const RATE_LIMIT_FAIL_MODES = ['open', 'closed'] as const;
+
+/** Variables whose values never appear in an error message or a log line. */
+export const SENSITIVE_VARIABLES: ReadonlySet<string> = new Set([
+  'API_KEY_PRIMARY',
+  'API_KEY_SECONDARY',
+  'DB_URL',
+  'REDIS_URL',
+]);
+
+const URL_OPTIONS = { require_tld: false, require_protocol: true } as const;
+
+/**
+ * Every setting of the server, read from the environment (and `.env`) once at boot.
+ * Property initialisers are the defaults; `.env.example` documents each one.
+ */
+export class Environment {
+  @IsIn(ENVIRONMENTS)
+  ENVIRONMENT: EnvironmentName = 'development';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Defaults to 127.0.0.1 in development and 0.0.0.0 elsewhere (see validateEnvironment). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  HOST?: string;
+
+  @EnvNumber()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 8000;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: '$property must be at least 16 characters long' })
+  @Matches(/^\S+$/, { message: '$property must not contain whitespace' })
+  API_KEY_PRIMARY?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: '$property must be at least 16 characters long' })
+  @Matches(/^\S+$/, { message: '$property must not contain whitespace' })
+  API_KEY_SECONDARY?: string;
+
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_RPM = 100;
+
+  @IsIn(RATE_LIMIT_STORAGES)
+  RATE_LIMIT_STORAGE: (typeof RATE_LIMIT_STORAGES)[number] = 'memory';
+
+  @IsIn(RATE_LIMIT_FAIL_MODES)
+  RATE_LIMIT_FAIL_MODE: (typeof RATE_LIMIT_FAIL_MODES)[number] = 'open';
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9:_.-]{1,64}$/, { message: '$property must match [A-Za-z0-9:_.-]{1,64}' })
+  RATE_LIMIT_REDIS_PREFIX = 'mcp-tool-server';
+
+  @IsUrl({ ...URL_OPTIONS, protocols: ['redis', 'rediss'] })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @IsOptional()
+  @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })
+  API_BASE_URL?: string;
+
+  @EnvNumber()
+  @IsNumber()
+  @Min(0.001)
+  @Max(3600)
+  API_TIMEOUT_SECONDS = 30;
+
+  @EnvNumber()
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  API_MAX_RETRIES = 3;
+
+  @EnvNumber()
+  @IsNumber()
+  @Min(0)
+  @Max(60)
+  API_BACKOFF_FACTOR = 0.5;
+
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  API_MAX_CONNECTIONS = 100;
+
+  @IsOptional()
+  @IsUrl({ ...URL_OPTIONS, protocols: ['postgres', 'postgresql'] })
+  DB_URL?: string;
+
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DB_POOL_SIZE = 10;
+
+  @EnvNumber()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  DB_POOL_MAX_OVERFLOW = 20;
+
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  DB_POOL_RECYCLE_SECONDS = 3600;
+
+  @EnvNumber()
+  @IsNumber()
+  @Min(0.001)
+  @Max(3600)
+  DB_QUERY_TIMEOUT_SECONDS = 30;
+
+  /** Unset means: on for the embedded database, off otherwise (decided by the RAG family). */
+  @IsOptional()
+  @EnvFlag()
+  @IsBoolean()
+  ENABLE_RAG?: boolean;
+
+  @IsString()
+  @MinLength(1)
+  RAG_EMBEDDING_MODEL = 'hashing';
+
+  @EnvFlag()
+  @IsBoolean()
+  METRICS_ENABLED = true;
+
+  @EnvFlag()
+  @IsBoolean()
+  METRICS_PUBLIC = false;
+
+  @EnvFlag()
+  @IsBoolean()
+  HEALTH_CHECK_ENABLED = true;
+
+  @EnvNumber()
+  @IsInt()
+  @Min(16)
+  HEALTH_MEMORY_HEAP_LIMIT_MB = 1024;
+
+  @EnvNumber()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  TRACE_SAMPLING_RATE = 0.1;
+
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT: (typeof LOG_FORMATS)[number] = 'json';
+
+  @IsIn(LOG_OUTPUTS)
+  LOG_OUTPUT: (typeof LOG_OUTPUTS)[number] = 'stdout';
+
+  @IsString()
+  @MinLength(1)
+  LOG_FILE = './logs/mcp-tool-server.log';
+
+  @EnvNumber()
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  BODY_LIMIT_BYTES = 1024 * 1024;
+
+  /** Origins allowed to call the server from a browser; empty means only requests without an Origin header. */
+  @EnvList()
+  @IsArray()
+  @IsString({ each: true })
+  ALLOWED_ORIGINS: string[] = [];
+
+  @EnvNumber()
+  @IsNumber()
+  @Min(0)
+  @Max(600)
+  SHUTDOWN_TIMEOUT_SECONDS = 10;
+}

@@ -1,0 +1,15 @@
+import { Inject } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
+
+/** How this process was started; decided by main.ts (or a test), not by the environment. */
+export interface RuntimeOptions {
+  /** Serving MCP over stdio: stdout belongs to JSON-RPC, so logs go to stderr. */
+  readonly stdio?: boolean;
+  /** Read `.env` from the working directory (default true). */
+  readonly envFile?: boolean;
+  /** Where log lines go instead of stdout/stderr (tests capture logs with it). */
+  readonly logStream?: DestinationStream;
+}
+
+export const RUNTIME_OPTIONS = Symbol('RUNTIME_OPTIONS');
+export const InjectRuntimeOptions = (): ParameterDecorator => Inject(RUNTIME_OPTIONS);

@@ -1,0 +1,56 @@
+import { plainToInstance } from 'class-transformer';
+import { ValidationError, validateSync } from 'class-validator';
+import { Environment, SENSITIVE_VARIABLES } from './environment';
+
+/** Thrown when the environment is invalid; its message lists every problem, one per line. */
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+      problems.map((problem) => `  - ${problem}`).join('\n'));
+    this.name = 'ConfigValidationError';
+  }
+}
+
+const KNOWN_VARIABLES = Object.keys(new Environment());
+
+function shown(name: string, value: unknown): string {
+  if (SENSITIVE_VARIABLES.has(name)) return '<redacted>';
+  return JSON.stringify(value);
+}
+
+function describe(error: ValidationError): string {
+  const reasons = Object.values(error.constraints ?? {}).join('; ');
+  return `${error.property}=${shown(error.property, error.value)}: ${reasons}`;
+}
+
+function crossFieldProblems(env: Environment): string[] {
+  const problems: string[] = [];
+  if (env.ENVIRONMENT !== 'development' && !env.API_KEY_PRIMARY) {
+    problems.push(`API_KEY_PRIMARY: required when ENVIRONMENT=${env.ENVIRONMENT}`);
+  }
+  if (env.API_KEY_SECONDARY && !env.API_KEY_PRIMARY) {
+    problems.push('API_KEY_SECONDARY: set API_KEY_PRIMARY too (the secondary key is for rotation)');
+  }
+  if (env.API_KEY_SECONDARY && env.API_KEY_SECONDARY === env.API_KEY_PRIMARY) {
+    problems.push('API_KEY_SECONDARY: must differ from API_KEY_PRIMARY');
+  }
+  return problems;
+}
+
+/**
+ * Validates the raw environment once at boot and returns the typed settings.
+ * Empty strings count as unset. Throws a ConfigValidationError listing every bad variable.
+ */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const known: Record<string, unknown> = {};
+  for (const name of KNOWN_VARIABLES) {
+    const value = raw[name];
+    if (value !== undefined && value !== '') known[name] = value;
+  }
+  const env = plainToInstance(Environment, known, { exposeDefaultValues: true });
+  const problems = validateSync(env, { skipMissingProperties: false }).map(describe);
+  if (problems.length === 0) problems.push(...crossFieldProblems(env));
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  env.HOST ??= env.ENVIRONMENT === 'development' ? '127.0.0.1' : '0.0.0.0';
+  return env;
+}

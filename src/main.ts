@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { ConfigService } from '@nestjs/config';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { Environment } from './config/environment';
+import { redactUrl } from './config/redact-url';
+import { ConfigValidationError } from './config/validate-environment';
+import { ApiKeyStore } from './platform/auth/api-key.store';
+import { installGracefulShutdown } from './platform/lifecycle/graceful-shutdown';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(await AppModule.forRoot(), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  configureApp(app);
+  const config = app.get<ConfigService<Environment, true>>(ConfigService);
+  const logger = app.get(Logger);
+  installGracefulShutdown(app, logger, config.get('SHUTDOWN_TIMEOUT_SECONDS', { infer: true }));
+
+  const host = config.get('HOST', { infer: true }) as string;
+  const port = config.get('PORT', { infer: true });
+  await app.listen(port, host);
+  const server = app.getHttpServer();
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 60_000;
+
+  const dbUrl = config.get('DB_URL', { infer: true });
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.log(
+    {
+      url,
+      environment: config.get('ENVIRONMENT', { infer: true }),
+      database: dbUrl ? redactUrl(dbUrl) : 'embedded (no DB_URL set)',
+      rate_limit: `${config.get('RATE_LIMIT_RPM', { infer: true })}/min per key (${config.get('RATE_LIMIT_STORAGE', { infer: true })})`,
+    },
+    `mcp-tool-server listening on ${url}`,
+    'Bootstrap',
+  );
+  const generatedKey = app.get(ApiKeyStore).generatedKey;
+  if (generatedKey) {
+    process.stderr.write(
+      `\nDevelopment API key (generated for this run; set API_KEY_PRIMARY to keep one):\n  ${generatedKey}\n` +
+        `Try: curl -H "Authorization: Bearer ${generatedKey}" ${url}/metrics\n\n`,
+    );
+  }
+}
+
+bootstrap().catch((error: unknown) => {
+  const message = error instanceof ConfigValidationError ? error.message : `Startup failed: ${(error as Error).message}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+/** Metadata key of `@Public()`. */
+export const PUBLIC_ROUTE = 'auth:public';
