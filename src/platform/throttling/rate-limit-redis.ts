@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -16,7 +16,7 @@ const CLIENT_OPTIONS = {
 
 /** The Redis connection behind shared rate limits; exists only when RATE_LIMIT_STORAGE=redis. */
 @Injectable()
-export class RateLimitRedis implements OnApplicationShutdown {
+export class RateLimitRedis implements OnModuleInit, OnApplicationShutdown {
   readonly client?: Redis;
   private reachable = true;
 
@@ -33,6 +33,21 @@ export class RateLimitRedis implements OnApplicationShutdown {
 
   get enabled(): boolean {
     return this.client !== undefined;
+  }
+
+  /** Gives Redis up to the connect timeout to be ready before the first request; boots anyway if not. */
+  async onModuleInit(): Promise<void> {
+    const client = this.client;
+    if (!client || client.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, CLIENT_OPTIONS.connectTimeout);
+      function done(): void {
+        clearTimeout(timer);
+        client?.off('ready', done);
+        resolve();
+      }
+      client.once('ready', done);
+    });
   }
 
   /** Round trip to Redis, bounded by the client's command timeout. */

@@ -1,0 +1,16 @@
+/** Unit specs sit next to the code; e2e specs boot the real app against real Redis and PostgreSQL. */
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, sourceMap: true } }],
+};
+const common = { moduleFileExtensions: ['js', 'json', 'ts'], testEnvironment: 'node', transform };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', rootDir: '.', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+  ],
+  collectCoverageFrom: ['src/**/*.ts', '!src/main.ts', '!src/**/*.spec.ts'],
+  coverageReporters: ['text-summary', 'lcov'],
+  coverageThreshold: { global: { lines: 80 } },
+  testTimeout: 30000,
+};

@@ -1,0 +1,65 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { Environment } from '../../src/config/environment';
+import { createApiKey } from '../factories/api-key.factory';
+import { LogCapture } from './log-capture';
+import { ProbeController } from './probe.controller';
+
+export interface TestApp {
+  readonly app: NestExpressApplication;
+  readonly http: TestAgent;
+  readonly logs: LogCapture;
+  readonly primaryKey: string;
+  close(): Promise<void>;
+}
+
+const CONFIG_VARIABLES = Object.keys(new Environment());
+
+/** Sets exactly `env` for the duration of `build` (the developer's own variables never leak in). */
+async function withEnvironment<T>(env: Record<string, string>, build: () => Promise<T>): Promise<T> {
+  const saved = new Map(CONFIG_VARIABLES.map((name) => [name, process.env[name]]));
+  for (const name of CONFIG_VARIABLES) delete process.env[name];
+  Object.assign(process.env, env);
+  try {
+    return await build();
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/**
+ * Boots the real application (plus the authenticated `/probe` routes) on a random loopback port, with
+ * logs captured. `env` overrides the defaults: development, a fresh primary key, debug logs.
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const primaryKey = env.API_KEY_PRIMARY ?? createApiKey();
+  const logs = new LogCapture();
+  const app = await withEnvironment({ LOG_LEVEL: 'debug', API_KEY_PRIMARY: primaryKey, ...env }, async () => {
+    @Module({ imports: [await AppModule.forRoot({ envFile: false, logStream: logs })], controllers: [ProbeController] })
+    class TestRootModule {}
+    const created = await NestFactory.create<NestExpressApplication>(TestRootModule, {
+      bodyParser: false,
+      bufferLogs: true,
+    });
+    configureApp(created);
+    await created.listen(0, '127.0.0.1');
+    return created;
+  });
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    logs,
+    primaryKey,
+    close: () => app.close(),
+  };
+}
+
+export const bearer = (key: string): Record<string, string> => ({ Authorization: `Bearer ${key}` });
