@@ -13,7 +13,7 @@ export class ErrorResponder {
     const requestId = assignRequestId(req, res);
     const answer = toErrorResponse(error, requestId);
     // Requests that failed before the logging middleware (body parsing) carry no request-bound logger.
-    const context = 'log' in req ? { path: req.path } : { request_id: requestId, path: req.path };
+    const context = (req as { log?: unknown }).log !== undefined ? { path: req.path } : { request_id: requestId, path: req.path };
     if (answer.unexpected) {
       this.logger.error({ ...context, err: error }, 'request failed unexpectedly');
     } else {

@@ -1,0 +1,103 @@
+import { ConfigValidationError, validateEnvironment } from './validate-environment';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    validateEnvironment(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected the environment to be rejected');
+}
+
+describe('validateEnvironment', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const env = validateEnvironment({});
+    expect(env).toMatchObject({
+      ENVIRONMENT: 'development',
+      HOST: '127.0.0.1',
+      PORT: 8000,
+      RATE_LIMIT_RPM: 100,
+      RATE_LIMIT_STORAGE: 'memory',
+      RATE_LIMIT_FAIL_MODE: 'open',
+      LOG_FORMAT: 'json',
+      LOG_OUTPUT: 'stdout',
+      METRICS_ENABLED: true,
+      HEALTH_CHECK_ENABLED: true,
+      BODY_LIMIT_BYTES: 1048576,
+      ALLOWED_ORIGINS: [],
+    });
+    expect(env.ENABLE_RAG).toBeUndefined();
+  });
+
+  it('converts numbers, flags and lists, and treats empty strings as unset', () => {
+    const env = validateEnvironment({
+      PORT: '9001',
+      METRICS_ENABLED: 'no',
+      HEALTH_CHECK_ENABLED: '0',
+      ENABLE_RAG: 'on',
+      TRACE_SAMPLING_RATE: '0.25',
+      ALLOWED_ORIGINS: 'https://a.example, https://b.example,',
+      API_BASE_URL: '',
+    });
+    expect(env).toMatchObject({
+      PORT: 9001,
+      METRICS_ENABLED: false,
+      HEALTH_CHECK_ENABLED: false,
+      ENABLE_RAG: true,
+      TRACE_SAMPLING_RATE: 0.25,
+      ALLOWED_ORIGINS: ['https://a.example', 'https://b.example'],
+    });
+    expect(env.API_BASE_URL).toBeUndefined();
+  });
+
+  it('binds to every interface outside development unless HOST says otherwise', () => {
+    const key = 'k'.repeat(32);
+    expect(validateEnvironment({ ENVIRONMENT: 'production', API_KEY_PRIMARY: key }).HOST).toBe('0.0.0.0');
+    expect(validateEnvironment({ ENVIRONMENT: 'staging', API_KEY_PRIMARY: key, HOST: '10.1.2.3' }).HOST).toBe('10.1.2.3');
+  });
+
+  it('lists every bad variable at once, naming each one and what it expects', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      RATE_LIMIT_STORAGE: 'disk',
+      LOG_FORMAT: 'xml',
+      METRICS_ENABLED: 'maybe',
+      TRACE_SAMPLING_RATE: '2',
+      REDIS_URL: 'http://127.0.0.1:6379',
+      ENVIRONMENT: 'prod',
+    });
+    const named = problems.map((problem) => problem.split(/[=:]/)[0]);
+    expect(named.sort()).toEqual(
+      ['ENVIRONMENT', 'LOG_FORMAT', 'METRICS_ENABLED', 'PORT', 'RATE_LIMIT_STORAGE', 'REDIS_URL', 'TRACE_SAMPLING_RATE'].sort(),
+    );
+    expect(problems.find((problem) => problem.startsWith('PORT'))).toContain('integer');
+    expect(problems.find((problem) => problem.startsWith('RATE_LIMIT_STORAGE'))).toContain('memory, redis');
+  });
+
+  it('never echoes a secret value in its message', () => {
+    const error = (() => {
+      try {
+        validateEnvironment({ API_KEY_PRIMARY: 'short secret', DB_URL: 'mysql://u:pw-9f8e7d@db/x' });
+      } catch (caught) {
+        return caught as ConfigValidationError;
+      }
+      throw new Error('expected a ConfigValidationError');
+    })();
+    expect(error.message).toContain('API_KEY_PRIMARY=<redacted>');
+    expect(error.message).toContain('DB_URL=<redacted>');
+    expect(error.message).not.toContain('short secret');
+    expect(error.message).not.toContain('pw-9f8e7d');
+  });
+
+  it('refuses staging and production without a primary key', () => {
+    expect(problemsOf({ ENVIRONMENT: 'production' })).toEqual(['API_KEY_PRIMARY: required when ENVIRONMENT=production']);
+    expect(problemsOf({ ENVIRONMENT: 'staging' })).toHaveLength(1);
+  });
+
+  it('refuses a secondary key without a primary one, or equal to it', () => {
+    const key = 's'.repeat(20);
+    expect(problemsOf({ API_KEY_SECONDARY: key })[0]).toContain('set API_KEY_PRIMARY too');
+    expect(problemsOf({ API_KEY_PRIMARY: key, API_KEY_SECONDARY: key })[0]).toContain('must differ');
+  });
+});

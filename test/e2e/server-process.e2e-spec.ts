@@ -1,0 +1,56 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../support/free-port';
+import { startServerProcess, waitFor } from '../support/server-process';
+
+describe('the server process (node dist/main.js)', () => {
+  let cwd: string;
+
+  beforeEach(() => {
+    cwd = mkdtempSync(join(tmpdir(), 'mcp-tool-server-'));
+  });
+  afterEach(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it('stops the boot on a bad configuration, listing every problem without a stack trace', async () => {
+    const server = startServerProcess({ PORT: 'x', LOG_OUTPUT: 'syslog', API_KEY_PRIMARY: 'tiny' }, cwd);
+    expect(await server.exited).toBe(1);
+    const stderr = server.stderr();
+    expect(stderr).toContain('Invalid configuration (3 problems)');
+    for (const name of ['PORT', 'LOG_OUTPUT', 'API_KEY_PRIMARY']) expect(stderr).toContain(`- ${name}=`);
+    expect(stderr).not.toContain('tiny');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('refuses to start in production without an API key', async () => {
+    const server = startServerProcess({ ENVIRONMENT: 'production' }, cwd);
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toContain('API_KEY_PRIMARY: required when ENVIRONMENT=production');
+  });
+
+  it('starts with no configuration: prints the URL and a generated key once, serves, exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const logFile = join(cwd, 'logs', 'server.log');
+    const server = startServerProcess({ PORT: String(port), LOG_OUTPUT: 'both', LOG_FILE: logFile }, cwd);
+    try {
+      await waitFor(() => server.stderr().includes('Development API key'), 20_000, 'the generated key');
+      const key = /Development API key[^\n]*\n\s+(\S+)/.exec(server.stderr())?.[1] ?? '';
+      expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(server.stdout()).toContain(`listening on http://127.0.0.1:${port}`);
+
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(health.status).toBe(200);
+      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: `Bearer ${key}` } });
+      expect(metrics.status).toBe(200);
+
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      const logs = server.stdout() + readFileSync(logFile, 'utf8');
+      expect(logs).toContain('SIGTERM received');
+      expect(logs).not.toContain(key);
+      expect(server.stderr().split(key).length - 1).toBe(2);
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
+});
