@@ -31,7 +31,8 @@ describe('the server process (node dist/main.js)', () => {
   it('starts with no configuration: prints the URL and a generated key once, serves, exits 0 on SIGTERM', async () => {
     const port = await freePort();
     const logFile = join(cwd, 'logs', 'server.log');
-    const server = startServerProcess({ PORT: String(port), LOG_OUTPUT: 'both', LOG_FILE: logFile }, cwd);
+    const dbUrl = 'postgres://app:db-pa55-word@127.0.0.1:5432/app';
+    const server = startServerProcess({ PORT: String(port), LOG_OUTPUT: 'both', LOG_FILE: logFile, DB_URL: dbUrl }, cwd);
     try {
       await waitFor(() => server.stderr().includes('Development API key'), 20_000, 'the generated key');
       const key = /Development API key[^\n]*\n\s+(\S+)/.exec(server.stderr())?.[1] ?? '';
@@ -48,6 +49,8 @@ describe('the server process (node dist/main.js)', () => {
       const logs = server.stdout() + readFileSync(logFile, 'utf8');
       expect(logs).toContain('SIGTERM received');
       expect(logs).not.toContain(key);
+      expect(logs).toContain('"database":"postgres://app:***@127.0.0.1:5432/app"');
+      expect(logs + server.stderr()).not.toContain('db-pa55-word');
       expect(server.stderr().split(key).length - 1).toBe(2);
     } finally {
       server.child.kill('SIGKILL');
