@@ -1,13 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Controller, Get } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
+import { PACKAGE_INFO } from './config/package-info';
 import { Public } from './platform/auth/public.decorator';
-
-const { name, version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
-  name: string;
-  version: string;
-};
 
 export interface ServiceInfo {
   readonly name: string;
@@ -23,8 +17,8 @@ export class AppController {
   @Get()
   info(): ServiceInfo {
     return {
-      name,
-      version,
+      name: PACKAGE_INFO.name,
+      version: PACKAGE_INFO.version,
       paths: { mcp: '/mcp', docs: '/docs', health: '/health', metrics: '/metrics' },
     };
   }

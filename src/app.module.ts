@@ -7,8 +7,10 @@ import { AuthModule } from './platform/auth/auth.module';
 import { ErrorsModule } from './platform/errors/errors.module';
 import { HealthModule } from './platform/health/health.module';
 import { LoggingModule } from './platform/logging/logging.module';
+import { McpModule } from './platform/mcp/mcp.module';
 import { MetricsModule } from './platform/metrics/metrics.module';
 import { ThrottlingModule } from './platform/throttling/throttling.module';
+import { DiagnosticsModule } from './tools/diagnostics/diagnostics.module';
 
 /** Composition root: the platform, then one import per tool family. */
 @Module({})
@@ -27,6 +29,8 @@ export class AppModule {
         AuthModule,
         ThrottlingModule,
         HealthModule,
+        McpModule,
+        DiagnosticsModule,
       ],
       controllers: [AppController],
     };

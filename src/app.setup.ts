@@ -1,10 +1,13 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigService } from '@nestjs/config';
+import { json } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { Environment } from './config/environment';
 import { ErrorResponder } from './platform/errors/error-responder.service';
 import { requestIdMiddleware } from './platform/logging/request-id';
+
+const MCP_PATH = '/mcp';
 
 /**
  * Everything about the HTTP app that is not a module: the request id before anything else, the JSON body
@@ -18,7 +21,9 @@ export function configureApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestIdMiddleware);
-  app.useBodyParser('json', { limit: config.get('BODY_LIMIT_BYTES', { infer: true }) });
+  const parseJson = json({ limit: config.get('BODY_LIMIT_BYTES', { infer: true }) });
+  // /mcp reads its own body: the SDK answers a malformed message with a JSON-RPC parse error.
+  app.use((req: Request, res: Response, next: NextFunction) => (req.path === MCP_PATH ? next() : parseJson(req, res, next)));
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     responder.respond(error, req, res);

@@ -201,4 +201,11 @@ export class Environment {
   @Min(0)
   @Max(600)
   SHUTDOWN_TIMEOUT_SECONDS = 10;
+
+  /** Deadline of one tool call unless the tool declares its own `timeoutMs`. */
+  @EnvNumber()
+  @IsNumber()
+  @Min(0.001)
+  @Max(3600)
+  TOOL_TIMEOUT_SECONDS = 30;
 }

@@ -5,8 +5,8 @@ import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
-import { Environment } from '../../src/config/environment';
 import { createApiKey } from '../factories/api-key.factory';
+import { withEnvironment } from './environment';
 import { LogCapture } from './log-capture';
 import { ProbeController } from './probe.controller';
 
@@ -16,23 +16,6 @@ export interface TestApp {
   readonly logs: LogCapture;
   readonly primaryKey: string;
   close(): Promise<void>;
-}
-
-const CONFIG_VARIABLES = Object.keys(new Environment());
-
-/** Sets exactly `env` for the duration of `build` (the developer's own variables never leak in). */
-async function withEnvironment<T>(env: Record<string, string>, build: () => Promise<T>): Promise<T> {
-  const saved = new Map(CONFIG_VARIABLES.map((name) => [name, process.env[name]]));
-  for (const name of CONFIG_VARIABLES) delete process.env[name];
-  Object.assign(process.env, env);
-  try {
-    return await build();
-  } finally {
-    for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
 }
 
 /**

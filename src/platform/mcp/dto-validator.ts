@@ -1,0 +1,44 @@
+import { plainToInstance } from 'class-transformer';
+import { ValidationError, validate } from 'class-validator';
+import { FieldIssue } from '../errors/tool.exception';
+import { DtoClass } from './mcp-tool-options.interface';
+
+function issuesOf(errors: readonly ValidationError[], parent = ''): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const error of errors) {
+    const field = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
+    for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
+      issues.push({
+        field,
+        message: constraint === 'whitelistValidation' ? 'is not an accepted field' : message.replace(`${error.property} `, ''),
+      });
+    }
+    issues.push(...issuesOf(error.children ?? [], field));
+  }
+  return issues;
+}
+
+export type DtoValidation<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: FieldIssue[] };
+
+/**
+ * Turns plain JSON into an instance of the DTO and validates it: defaults from the DTO's initialisers,
+ * each problem named by its field path (`items[0].name`). Unknown fields are refused (`strict`, for
+ * arguments) or dropped (for results, so a tool returning an entity with extra columns still conforms).
+ */
+export async function validateDto<T extends object>(
+  dto: DtoClass<T>,
+  plain: unknown,
+  unknownFields: 'refuse' | 'drop' = 'refuse',
+): Promise<DtoValidation<T>> {
+  if (plain === undefined || plain === null) plain = {};
+  if (typeof plain !== 'object' || Array.isArray(plain)) {
+    return { ok: false, issues: [{ field: '(arguments)', message: 'must be a JSON object' }] };
+  }
+  const value = plainToInstance(dto, plain);
+  const errors = await validate(value, {
+    whitelist: true,
+    forbidNonWhitelisted: unknownFields === 'refuse',
+    forbidUnknownValues: false,
+  });
+  return errors.length === 0 ? { ok: true, value } : { ok: false, issues: issuesOf(errors) };
+}

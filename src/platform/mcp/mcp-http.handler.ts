@@ -1,0 +1,56 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { AuthInfo, createMcpHandler, McpHttpHandler as SdkHttpHandler } from '@modelcontextprotocol/server';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { Environment } from '../../config/environment';
+import { AuthenticatedRequest, Principal } from '../auth/principal.interface';
+import { McpServerFactory } from './mcp-server.factory';
+import type { Response } from 'express';
+
+interface CallerInfo {
+  readonly principal: Principal;
+  readonly requestId: string;
+}
+
+/**
+ * Streamable HTTP for both protocol eras on one endpoint: 2026-07-28 requests go to the SDK's modern
+ * per-request path, 2025-era ones (`initialize`, 2025-11-25 … 2025-03-26) to its stateless legacy path.
+ * Every request gets its own server instance, so any replica can answer any request.
+ */
+@Injectable()
+export class McpHttpHandler implements OnApplicationShutdown {
+  private readonly sdk: SdkHttpHandler;
+  private readonly handle: ReturnType<typeof toNodeHandler>;
+
+  constructor(
+    factory: McpServerFactory,
+    config: ConfigService<Environment, true>,
+    @InjectPinoLogger(McpHttpHandler.name) private readonly logger: PinoLogger,
+  ) {
+    this.sdk = createMcpHandler(
+      ({ authInfo }) => {
+        const caller = authInfo?.extra as unknown as CallerInfo;
+        return factory.create({ principal: caller.principal, door: 'http', requestId: () => caller.requestId });
+      },
+      {
+        legacy: 'stateless',
+        maxRequestBodySize: config.get('BODY_LIMIT_BYTES', { infer: true }),
+        onerror: (error) => this.logger.debug({ reason: error.message }, 'MCP request rejected'),
+      },
+    );
+    this.handle = toNodeHandler(this.sdk);
+  }
+
+  /** Serves one authenticated HTTP request; the SDK reads the body itself (JSON-RPC parse errors are its). */
+  async serve(req: AuthenticatedRequest, res: Response): Promise<void> {
+    const caller: CallerInfo = { principal: req.principal as Principal, requestId: String(req.id) };
+    const auth: AuthInfo = { token: '', clientId: caller.principal.keyId, scopes: [...caller.principal.scopes], extra: { ...caller } };
+    (req as AuthenticatedRequest & { auth?: AuthInfo }).auth = auth;
+    await this.handle(req, res);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.sdk.close();
+  }
+}

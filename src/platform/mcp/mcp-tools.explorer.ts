@@ -1,0 +1,68 @@
+import { Injectable, OnApplicationBootstrap, Scope } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { dtoJsonSchema } from './dto-json-schema';
+import { MCP_TOOL } from './mcp.constants';
+import { McpToolOptions } from './mcp-tool-options.interface';
+import { McpToolProvider } from './mcp-tool-provider.decorator';
+import { ToolRegistry } from './tool.registry';
+import { ToolContext } from './tool-context.interface';
+
+/**
+ * At bootstrap, finds every `@McpToolProvider()` and registers its `@McpTool()` methods. Request-scoped
+ * providers cannot serve tools (there is no request to build them for) and fail the boot.
+ */
+@Injectable()
+export class McpToolsExplorer implements OnApplicationBootstrap {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    private readonly registry: ToolRegistry,
+    @InjectPinoLogger(McpToolsExplorer.name) private readonly logger: PinoLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const wrapper of this.discovery.getProviders({ metadataKey: McpToolProvider.KEY })) {
+      const className = wrapper.metatype?.name ?? String(wrapper.name);
+      if (wrapper.scope === Scope.REQUEST || wrapper.scope === Scope.TRANSIENT || !wrapper.isDependencyTreeStatic()) {
+        throw new Error(`${className} is an @McpToolProvider() but is not a singleton: tool providers must be default-scoped`);
+      }
+      const instance = wrapper.instance as Record<string, unknown>;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
+        const method = instance[methodName] as (input: object, ctx: ToolContext) => unknown;
+        const options = this.reflector.get<McpToolOptions | undefined>(MCP_TOOL, method);
+        if (options) this.register(`${className}.${methodName}`, options, method.bind(instance));
+      }
+    }
+    this.logger.info({ tools: this.registry.list().length }, 'MCP tools registered');
+  }
+
+  private register(source: string, options: McpToolOptions, handler: RegisteredToolHandler): void {
+    this.registry.register({
+      definition: {
+        name: options.name,
+        ...(options.title ? { title: options.title } : {}),
+        description: options.description,
+        inputSchema: dtoJsonSchema(options.input),
+        ...(options.output ? { outputSchema: dtoJsonSchema(options.output) } : {}),
+        annotations: {
+          readOnlyHint: options.annotations.readOnlyHint,
+          destructiveHint: options.annotations.destructiveHint ?? !options.annotations.readOnlyHint,
+          idempotentHint: options.annotations.idempotentHint ?? options.annotations.readOnlyHint,
+          openWorldHint: options.annotations.openWorldHint ?? false,
+        },
+      },
+      input: options.input,
+      output: options.output,
+      timeoutMs: options.timeoutMs,
+      scopes: options.scopes ?? [],
+      source,
+      handler,
+    });
+    this.logger.info(`${source} -> ${options.name}`);
+  }
+}
+
+type RegisteredToolHandler = (input: object, ctx: ToolContext) => unknown;

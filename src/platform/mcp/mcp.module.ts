@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { McpController } from './mcp.controller';
+import { McpHttpHandler } from './mcp-http.handler';
+import { mcpMetrics } from './mcp.metrics';
+import { McpServerFactory } from './mcp-server.factory';
+import { McpToolsExplorer } from './mcp-tools.explorer';
+import { OriginGuard } from './origin.guard';
+import { ToolInvoker } from './tool-invoker.service';
+import { ToolRegistry } from './tool.registry';
+
+/**
+ * The MCP core: discovers `@McpTool()` methods at bootstrap and serves them on `/mcp` (both protocol
+ * eras), over stdio and through the REST facade, all through the one ToolInvoker.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  controllers: [McpController],
+  providers: [ToolRegistry, McpToolsExplorer, ToolInvoker, McpServerFactory, McpHttpHandler, OriginGuard, ...mcpMetrics],
+  exports: [ToolRegistry, ToolInvoker, McpServerFactory],
+})
+export class McpModule {}

@@ -1,0 +1,22 @@
+import { Principal } from '../auth/principal.interface';
+
+/** Which door a call came in by. */
+export type ToolDoor = 'http' | 'stdio' | 'rest' | 'memory';
+
+/** One tool call as a door hands it to the ToolInvoker. */
+export interface ToolCall {
+  readonly name: string;
+  readonly arguments: unknown;
+  readonly requestId: string;
+  readonly principal: Principal;
+  readonly door: ToolDoor;
+  /** Aborted by the door when the client cancels or goes away. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: number, total?: number, message?: string) => Promise<void>;
+}
+
+/** A successful call's answer: JSON text always, the structured object when the result is one. */
+export interface ToolOutput {
+  readonly text: string;
+  readonly structured?: Record<string, unknown>;
+}

@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { Environment } from '../../config/environment';
+import {
+  InvalidArgumentsException,
+  ToolException,
+  ToolFailedException,
+  ToolForbiddenException,
+  ToolRetryException,
+} from '../errors/tool.exception';
+import { validateDto } from './dto-validator';
+import { MCP_TOOL_CALLS_TOTAL, MCP_TOOL_DURATION_SECONDS, MCP_TOOL_IN_FLIGHT } from './mcp.metrics';
+import { ToolCall, ToolOutput } from './tool-call.interface';
+import { ToolContext } from './tool-context.interface';
+import { RegisteredTool, ToolRegistry } from './tool.registry';
+import { UnknownToolException } from './unknown-tool.exception';
+
+class DeadlineExceeded extends Error {}
+class CallCancelled extends Error {}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
+}
+
+const digest = (value: unknown): string =>
+  createHash('sha256').update(JSON.stringify(value ?? null)).digest('hex').slice(0, 16);
+
+/**
+ * The one invocation path of every tool call, whichever door it came in by: scopes, input validation,
+ * deadline and cancellation, the call, output validation, metrics, one audit line, errors mapped to
+ * ToolException. Arguments are never logged, only a digest of them.
+ */
+@Injectable()
+export class ToolInvoker {
+  private readonly defaultTimeoutMs: number;
+
+  constructor(
+    private readonly registry: ToolRegistry,
+    config: ConfigService<Environment, true>,
+    @InjectMetric(MCP_TOOL_CALLS_TOTAL) private readonly calls: Counter<string>,
+    @InjectMetric(MCP_TOOL_DURATION_SECONDS) private readonly duration: Histogram<string>,
+    @InjectMetric(MCP_TOOL_IN_FLIGHT) private readonly inFlight: Gauge<string>,
+    @InjectPinoLogger(ToolInvoker.name) private readonly pino: PinoLogger,
+  ) {
+    this.defaultTimeoutMs = config.get('TOOL_TIMEOUT_SECONDS', { infer: true }) * 1000;
+  }
+
+  async invoke(call: ToolCall): Promise<ToolOutput> {
+    // The root logger (not the request-bound one) so request_id appears once, whichever door called.
+    const base = (PinoLogger.root as Logger | undefined) ?? this.pino.logger;
+    const logger = base.child({ request_id: call.requestId, tool: call.name });
+    const tool = this.registry.get(call.name);
+    if (!tool) {
+      logger.info({ key_id: call.principal.keyId, door: call.door }, 'unknown tool called');
+      throw new UnknownToolException(call.name);
+    }
+    const started = process.hrtime.bigint();
+    let outcome = 'ok';
+    this.inFlight.inc({ tool: call.name });
+    try {
+      return await this.run(tool, call, logger);
+    } catch (error) {
+      const mapped = this.toToolException(error, tool, logger);
+      outcome = error instanceof CallCancelled ? 'cancelled' : mapped.status;
+      throw mapped;
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.inFlight.dec({ tool: call.name });
+      this.calls.inc({ tool: call.name, status: outcome, key_id: call.principal.keyId });
+      this.duration.observe({ tool: call.name }, seconds);
+      logger.info(
+        {
+          audit: true,
+          key_id: call.principal.keyId,
+          door: call.door,
+          outcome,
+          duration_ms: Math.round(seconds * 1e4) / 10,
+          arguments_sha256: digest(call.arguments),
+        },
+        'tool call',
+      );
+    }
+  }
+
+  private async run(tool: RegisteredTool, call: ToolCall, logger: Logger): Promise<ToolOutput> {
+    const missing = tool.scopes.filter((scope) => !call.principal.scopes.includes('*') && !call.principal.scopes.includes(scope));
+    if (missing.length > 0) throw new ToolForbiddenException(`This key lacks the scope(s): ${missing.join(', ')}`);
+
+    const input = await validateDto(tool.input, call.arguments);
+    if (!input.ok) throw new InvalidArgumentsException(input.issues);
+
+    const controller = new AbortController();
+    const timeoutMs = tool.timeoutMs ?? this.defaultTimeoutMs;
+    const deadline = setTimeout(() => controller.abort(new DeadlineExceeded()), timeoutMs);
+    const onCancel = (): void => controller.abort(new CallCancelled());
+    call.signal?.addEventListener('abort', onCancel, { once: true });
+    if (call.signal?.aborted) onCancel();
+    const ctx: ToolContext = {
+      requestId: call.requestId,
+      principal: call.principal,
+      logger,
+      signal: controller.signal,
+      reportProgress: (progress, total, message) =>
+        call.onProgress && !controller.signal.aborted ? call.onProgress(progress, total, message) : Promise.resolve(),
+    };
+    try {
+      const result = await untilAborted(Promise.resolve().then(() => tool.handler(input.value, ctx)), controller.signal);
+      return await this.toOutput(tool, result, logger);
+    } finally {
+      clearTimeout(deadline);
+      call.signal?.removeEventListener('abort', onCancel);
+    }
+  }
+
+  private async toOutput(tool: RegisteredTool, result: unknown, logger: Logger): Promise<ToolOutput> {
+    if (tool.output) {
+      const checked = await validateDto(tool.output, result, 'drop');
+      if (!checked.ok) {
+        logger.error({ issues: checked.issues }, 'tool result does not match its output schema');
+        throw new ToolFailedException('Tool result did not match its output schema');
+      }
+      result = checked.value;
+    }
+    if (typeof result === 'string') return { text: result };
+    if (result === undefined) return { text: '' };
+    const json = JSON.stringify(result);
+    const structured = JSON.parse(json) as unknown;
+    return structured !== null && typeof structured === 'object' && !Array.isArray(structured)
+      ? { text: json, structured: structured as Record<string, unknown> }
+      : { text: json };
+  }
+
+  private toToolException(error: unknown, tool: RegisteredTool, logger: Logger): ToolException {
+    if (error instanceof ToolException) {
+      if (error.status === 'error' || error.cause !== undefined) logger.warn({ err: error }, 'tool failed');
+      return error;
+    }
+    if (error instanceof DeadlineExceeded) {
+      const seconds = (tool.timeoutMs ?? this.defaultTimeoutMs) / 1000;
+      return new ToolRetryException(`Tool call timed out after ${seconds}s`, 1);
+    }
+    if (error instanceof CallCancelled) return new ToolRetryException('Tool call was cancelled', 0);
+    logger.error({ err: error }, 'tool threw an unexpected error');
+    return new ToolFailedException('Tool failed', { cause: error });
+  }
+}
