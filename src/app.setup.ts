@@ -6,6 +6,8 @@ import { Logger } from 'nestjs-pino';
 import { Environment } from './config/environment';
 import { ErrorResponder } from './platform/errors/error-responder.service';
 import { requestIdMiddleware } from './platform/logging/request-id';
+import { mcpBodyParser } from './platform/mcp/mcp-body.parser';
+import { setupOpenApi } from './platform/mcp/openapi.setup';
 
 const MCP_PATH = '/mcp';
 
@@ -21,9 +23,14 @@ export function configureApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestIdMiddleware);
-  const parseJson = json({ limit: config.get('BODY_LIMIT_BYTES', { infer: true }) });
-  // /mcp reads its own body: the SDK answers a malformed message with a JSON-RPC parse error.
-  app.use((req: Request, res: Response, next: NextFunction) => (req.path === MCP_PATH ? next() : parseJson(req, res, next)));
+  const limit = config.get('BODY_LIMIT_BYTES', { infer: true });
+  const parseJson = json({ limit });
+  const parseMcp = mcpBodyParser(limit);
+  // /mcp answers body problems in JSON-RPC terms; every other route in the `{error, request_id}` shape.
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    req.path === MCP_PATH ? parseMcp(req, res, next) : parseJson(req, res, next),
+  );
+  setupOpenApi(app);
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     responder.respond(error, req, res);

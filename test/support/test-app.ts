@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
@@ -15,18 +15,27 @@ export interface TestApp {
   readonly http: TestAgent;
   readonly logs: LogCapture;
   readonly primaryKey: string;
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
   close(): Promise<void>;
 }
 
 /**
- * Boots the real application (plus the authenticated `/probe` routes) on a random loopback port, with
- * logs captured. `env` overrides the defaults: development, a fresh primary key, debug logs.
+ * Boots the real application (plus the authenticated `/probe` routes and any extra modules, e.g. test
+ * tool families) on a random loopback port, with logs captured. `env` overrides the defaults:
+ * development, a fresh primary key, debug logs.
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { imports?: (Type<unknown> | DynamicModule)[] } = {},
+): Promise<TestApp> {
   const primaryKey = env.API_KEY_PRIMARY ?? createApiKey();
   const logs = new LogCapture();
   const app = await withEnvironment({ LOG_LEVEL: 'debug', API_KEY_PRIMARY: primaryKey, ...env }, async () => {
-    @Module({ imports: [await AppModule.forRoot({ envFile: false, logStream: logs })], controllers: [ProbeController] })
+    @Module({
+      imports: [await AppModule.forRoot({ envFile: false, logStream: logs }), ...(options.imports ?? [])],
+      controllers: [ProbeController],
+    })
     class TestRootModule {}
     const created = await NestFactory.create<NestExpressApplication>(TestRootModule, {
       bodyParser: false,
@@ -41,6 +50,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     http: request(app.getHttpServer()),
     logs,
     primaryKey,
+    url: (await app.getUrl()).replace('[::1]', '127.0.0.1'),
     close: () => app.close(),
   };
 }

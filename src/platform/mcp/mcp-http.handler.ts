@@ -1,9 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { AuthInfo, createMcpHandler, McpHttpHandler as SdkHttpHandler } from '@modelcontextprotocol/server';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { Environment } from '../../config/environment';
 import { AuthenticatedRequest, Principal } from '../auth/principal.interface';
 import { McpServerFactory } from './mcp-server.factory';
 import type { Response } from 'express';
@@ -25,29 +23,32 @@ export class McpHttpHandler implements OnApplicationShutdown {
 
   constructor(
     factory: McpServerFactory,
-    config: ConfigService<Environment, true>,
     @InjectPinoLogger(McpHttpHandler.name) private readonly logger: PinoLogger,
   ) {
     this.sdk = createMcpHandler(
       ({ authInfo }) => {
         const caller = authInfo?.extra as unknown as CallerInfo;
-        return factory.create({ principal: caller.principal, door: 'http', requestId: () => caller.requestId });
+        return factory.create({
+          principal: caller.principal,
+          door: 'http',
+          requestId: () => caller.requestId,
+          cancellationScope: `key:${caller.principal.keyId}`,
+        });
       },
       {
         legacy: 'stateless',
-        maxRequestBodySize: config.get('BODY_LIMIT_BYTES', { infer: true }),
         onerror: (error) => this.logger.debug({ reason: error.message }, 'MCP request rejected'),
       },
     );
     this.handle = toNodeHandler(this.sdk);
   }
 
-  /** Serves one authenticated HTTP request; the SDK reads the body itself (JSON-RPC parse errors are its). */
+  /** Serves one authenticated HTTP request whose JSON body `mcpBodyParser` has already read. */
   async serve(req: AuthenticatedRequest, res: Response): Promise<void> {
     const caller: CallerInfo = { principal: req.principal as Principal, requestId: String(req.id) };
     const auth: AuthInfo = { token: '', clientId: caller.principal.keyId, scopes: [...caller.principal.scopes], extra: { ...caller } };
     (req as AuthenticatedRequest & { auth?: AuthInfo }).auth = auth;
-    await this.handle(req, res);
+    await this.handle(req, res, req.body);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { CallToolResult, ProtocolError, ProtocolErrorCode, Server, Tool } from '@modelcontextprotocol/server';
 import { PACKAGE_INFO } from '../../config/package-info';
 import { Principal } from '../auth/principal.interface';
 import { toErrorResponse } from '../errors/error-response';
+import { InFlightCalls } from './in-flight-calls';
 import { MCP_SERVER_NAME } from './mcp.constants';
 import { ToolDoor } from './tool-call.interface';
 import { ToolInvoker } from './tool-invoker.service';
@@ -15,6 +17,11 @@ export interface McpCaller {
   readonly door: ToolDoor;
   /** The request id of one `tools/call` (the HTTP request's, or a fresh one per stdio message). */
   readonly requestId: () => string;
+  /**
+   * Calls sharing a scope can cancel each other by JSON-RPC id. HTTP uses the API key (a cancel arrives on
+   * another request); by default each server instance (a stdio connection) is its own scope.
+   */
+  readonly cancellationScope?: string;
 }
 
 /**
@@ -27,18 +34,25 @@ export class McpServerFactory {
   constructor(
     private readonly registry: ToolRegistry,
     private readonly invoker: ToolInvoker,
+    private readonly inFlight: InFlightCalls,
   ) {}
 
   create(caller: McpCaller): Server {
+    const scope = caller.cancellationScope ?? `instance:${randomUUID()}`;
     const server = new Server(
       { name: MCP_SERVER_NAME, version: PACKAGE_INFO.version },
       { capabilities: { tools: { listChanged: false } } },
     );
     // Our DTO schemas are plain JSON Schema objects (`type: 'object'` always); the SDK types them as JSON values.
     server.setRequestHandler('tools/list', () => ({ tools: this.registry.definitions() as unknown as Tool[] }));
+    server.setNotificationHandler('notifications/cancelled', (notification) => {
+      const id = notification.params.requestId;
+      if (id !== undefined) this.inFlight.cancel(scope, id, notification.params.reason);
+    });
     server.setRequestHandler('tools/call', async (request, ctx) => {
       const requestId = caller.requestId();
       const progressToken = request.params._meta?.progressToken;
+      const tracked = this.inFlight.track(scope, ctx.mcpReq.id);
       try {
         const output = await this.invoker.invoke({
           name: request.params.name,
@@ -46,7 +60,7 @@ export class McpServerFactory {
           requestId,
           principal: caller.principal,
           door: caller.door,
-          signal: ctx.mcpReq.signal,
+          signal: AbortSignal.any([ctx.mcpReq.signal, tracked.signal]),
           onProgress:
             progressToken === undefined
               ? undefined
@@ -71,6 +85,8 @@ export class McpServerFactory {
           content: [{ type: 'text', text: JSON.stringify(body) }],
           ...(hasOutputSchema ? {} : { structuredContent: { ...body } }),
         };
+      } finally {
+        tracked.done();
       }
     });
     return server;

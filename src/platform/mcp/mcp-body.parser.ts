@@ -1,0 +1,34 @@
+import { json } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { assignRequestId } from '../logging/request-id';
+
+const PARSE_ERROR = -32700;
+const INVALID_REQUEST = -32600;
+
+function reject(req: Request, res: Response, status: number, code: number, message: string): void {
+  const requestId = assignRequestId(req, res);
+  res.status(status).json({ jsonrpc: '2.0', id: null, error: { code, message, data: { request_id: requestId } } });
+}
+
+/**
+ * Parses `/mcp` bodies as JSON-RPC: malformed JSON → -32700 (400), over the limit → 413, a batch array
+ * → -32600 (400; batching left the protocol in 2025-06-18 and no SDK client sends one). Bodies that are
+ * not JSON are left to the SDK, which answers 415.
+ */
+export function mcpBodyParser(limitBytes: number): RequestHandler {
+  const parse = json({ limit: limitBytes });
+  return (req: Request, res: Response, next: NextFunction) =>
+    parse(req, res, (error?: unknown) => {
+      if (error) {
+        const tooLarge = (error as { type?: string }).type === 'entity.too.large';
+        if (tooLarge) reject(req, res, 413, INVALID_REQUEST, 'Request body too large');
+        else reject(req, res, 400, PARSE_ERROR, 'Parse error');
+        return;
+      }
+      if (Array.isArray(req.body)) {
+        reject(req, res, 400, INVALID_REQUEST, 'Batch requests are not supported');
+        return;
+      }
+      next();
+    });
+}
