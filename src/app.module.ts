@@ -17,7 +17,7 @@ import { DiagnosticsModule } from './tools/diagnostics/diagnostics.module';
 export class AppModule {
   /** Validates the configuration first: a ConfigValidationError rejects this promise before Nest starts. */
   static async forRoot(runtime: RuntimeOptions = {}): Promise<DynamicModule> {
-    const config = await appConfigModule({ envFile: runtime.envFile });
+    const config = await appConfigModule({ envFile: runtime.envFile, stdio: runtime.stdio });
     return {
       module: AppModule,
       imports: [

@@ -24,7 +24,8 @@ export function configureApp(app: NestExpressApplication): void {
   app.set('trust proxy', false);
   app.use(requestIdMiddleware);
   const limit = config.get('BODY_LIMIT_BYTES', { infer: true });
-  const parseJson = json({ limit });
+  // Any JSON value parses; what a route accepts is its own check (the REST facade: 400 naming `(arguments)`).
+  const parseJson = json({ limit, strict: false });
   const parseMcp = mcpBodyParser(limit);
   // /mcp answers body problems in JSON-RPC terms; every other route in the `{error, request_id}` shape.
   app.use((req: Request, res: Response, next: NextFunction) =>

@@ -10,6 +10,7 @@ import { redactUrl } from './config/redact-url';
 import { ConfigValidationError } from './config/validate-environment';
 import { ApiKeyStore } from './platform/auth/api-key.store';
 import { installGracefulShutdown } from './platform/lifecycle/graceful-shutdown';
+import { bootstrapStdio } from './platform/mcp/stdio-bootstrap';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(await AppModule.forRoot(), {
@@ -49,7 +50,12 @@ async function bootstrap(): Promise<void> {
   }
 }
 
-bootstrap().catch((error: unknown) => {
+/** `--stdio`: MCP over stdin/stdout for a local client (no HTTP listener, no API key, logs on stderr). */
+const start = process.argv.includes('--stdio')
+  ? async (): Promise<void> => bootstrapStdio(await AppModule.forRoot({ stdio: true }))
+  : bootstrap;
+
+start().catch((error: unknown) => {
   const message = error instanceof ConfigValidationError ? error.message : `Startup failed: ${(error as Error).message}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);

@@ -5,6 +5,8 @@ import { validateEnvironment } from './validate-environment';
 export interface AppConfigOptions {
   /** Read `.env` from the working directory (default true; tests turn it off). */
   readonly envFile?: boolean;
+  /** Serving over stdio: no API key is required in any environment. */
+  readonly stdio?: boolean;
 }
 
 /** Loads `.env` and the environment once, validates them, and makes ConfigService global. */
@@ -15,6 +17,6 @@ export function appConfigModule(options: AppConfigOptions = {}): Promise<Dynamic
     skipProcessEnv: true,
     ignoreEnvFile: options.envFile === false,
     envFilePath: '.env',
-    validate: validateEnvironment,
+    validate: (raw) => validateEnvironment(raw, { stdio: options.stdio }),
   });
 }

@@ -95,6 +95,10 @@ describe('validateEnvironment', () => {
     expect(problemsOf({ ENVIRONMENT: 'staging' })).toHaveLength(1);
   });
 
+  it('needs no key over stdio, where the caller is the local process owner', () => {
+    expect(validateEnvironment({ ENVIRONMENT: 'production' }, { stdio: true }).API_KEY_PRIMARY).toBeUndefined();
+  });
+
   it('refuses a secondary key without a primary one, or equal to it', () => {
     const key = 's'.repeat(20);
     expect(problemsOf({ API_KEY_SECONDARY: key })[0]).toContain('set API_KEY_PRIMARY too');

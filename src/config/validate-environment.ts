@@ -23,9 +23,14 @@ function describe(error: ValidationError): string {
   return `${error.property}=${shown(error.property, error.value)}: ${reasons}`;
 }
 
-function crossFieldProblems(env: Environment): string[] {
+/** How the process serves: over stdio no API key is used (the caller is the local process owner). */
+export interface ValidationContext {
+  readonly stdio?: boolean;
+}
+
+function crossFieldProblems(env: Environment, context: ValidationContext): string[] {
   const problems: string[] = [];
-  if (env.ENVIRONMENT !== 'development' && !env.API_KEY_PRIMARY) {
+  if (!context.stdio && env.ENVIRONMENT !== 'development' && !env.API_KEY_PRIMARY) {
     problems.push(`API_KEY_PRIMARY: required when ENVIRONMENT=${env.ENVIRONMENT}`);
   }
   if (env.API_KEY_SECONDARY && !env.API_KEY_PRIMARY) {
@@ -41,7 +46,7 @@ function crossFieldProblems(env: Environment): string[] {
  * Validates the raw environment once at boot and returns the typed settings.
  * Empty strings count as unset. Throws a ConfigValidationError listing every bad variable.
  */
-export function validateEnvironment(raw: Record<string, unknown>): Environment {
+export function validateEnvironment(raw: Record<string, unknown>, context: ValidationContext = {}): Environment {
   const known: Record<string, unknown> = {};
   for (const name of KNOWN_VARIABLES) {
     const value = raw[name];
@@ -49,7 +54,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   }
   const env = plainToInstance(Environment, known, { exposeDefaultValues: true });
   const problems = validateSync(env, { skipMissingProperties: false }).map(describe);
-  if (problems.length === 0) problems.push(...crossFieldProblems(env));
+  if (problems.length === 0) problems.push(...crossFieldProblems(env, context));
   if (problems.length > 0) throw new ConfigValidationError(problems);
   env.HOST ??= env.ENVIRONMENT === 'development' ? '127.0.0.1' : '0.0.0.0';
   return env;

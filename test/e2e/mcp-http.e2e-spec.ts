@@ -169,6 +169,17 @@ describe('/mcp over real HTTP', () => {
     expect(tools.lastWaitAbort).toBe('CallCancelled');
   });
 
+  it('exports tool metrics: calls by tool, status and key id; duration; in-flight', async () => {
+    const res = await fetch(`${t.url}/metrics`, { headers: auth() });
+    const text = await res.text();
+    expect(text).toMatch(/mcp_tool_calls_total\{tool="echo",status="ok",key_id="primary"\} [1-9]/);
+    expect(text).toMatch(/mcp_tool_calls_total\{tool="echo",status="invalid",key_id="primary"\} [1-9]/);
+    expect(text).toMatch(/mcp_tool_calls_total\{tool="fixture_wait",status="cancelled",key_id="primary"\} [1-9]/);
+    expect(text).toMatch(/mcp_tool_duration_seconds_count\{tool="echo"\} [1-9]/);
+    expect(text).toContain('mcp_tool_in_flight{tool="fixture_wait"} 0');
+    expect(text).not.toContain('tool="nope"');
+  });
+
   describe('protocol errors (never -32603, never a crash)', () => {
     it('answers malformed JSON with a parse error', async () => {
       const answer = await rpc('{"jsonrpc": "2.0", "id": 1, "method": ');

@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { InFlightCalls } from './in-flight-calls';
 import { McpController } from './mcp.controller';
 import { McpHttpHandler } from './mcp-http.handler';
 import { mcpMetrics } from './mcp.metrics';
 import { McpServerFactory } from './mcp-server.factory';
+import { McpStdioServer } from './mcp-stdio.server';
 import { McpToolsExplorer } from './mcp-tools.explorer';
 import { OriginGuard } from './origin.guard';
 import { ToolInvoker } from './tool-invoker.service';
 import { ToolRegistry } from './tool.registry';
+import { ToolsController } from './tools.controller';
 
 /**
  * The MCP core: discovers `@McpTool()` methods at bootstrap and serves them on `/mcp` (both protocol
@@ -15,8 +18,8 @@ import { ToolRegistry } from './tool.registry';
  */
 @Module({
   imports: [DiscoveryModule],
-  controllers: [McpController],
-  providers: [ToolRegistry, McpToolsExplorer, ToolInvoker, McpServerFactory, McpHttpHandler, OriginGuard, ...mcpMetrics],
-  exports: [ToolRegistry, ToolInvoker, McpServerFactory],
+  controllers: [McpController, ToolsController],
+  providers: [InFlightCalls, ToolRegistry, McpToolsExplorer, ToolInvoker, McpServerFactory, McpHttpHandler, McpStdioServer, OriginGuard, ...mcpMetrics],
+  exports: [ToolRegistry, ToolInvoker, McpServerFactory, McpStdioServer],
 })
 export class McpModule {}

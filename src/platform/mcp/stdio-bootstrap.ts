@@ -1,0 +1,64 @@
+import { ConsoleLogger, DynamicModule, LogLevel } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { Environment } from '../../config/environment';
+import { redactUrl } from '../../config/redact-url';
+import { McpStdioServer } from './mcp-stdio.server';
+
+/** Nest's own logger until pino takes over (and for buffered lines flushed on a failed boot): stderr only. */
+class StderrConsoleLogger extends ConsoleLogger {
+  protected override printMessages(messages: unknown[], context?: string, logLevel?: LogLevel, _stream?: 'stdout' | 'stderr', errorStack?: unknown): void {
+    super.printMessages(messages, context, logLevel, 'stderr', errorStack);
+  }
+}
+
+/**
+ * `node dist/main.js --stdio`: the application without an HTTP listener, serving MCP on stdin/stdout.
+ * Exits 0 when the client closes stdin or on SIGTERM/SIGINT, after closing the application.
+ * `root` must be built with `{ stdio: true }` so that logs go to stderr: stdout carries only JSON-RPC.
+ */
+export async function bootstrapStdio(root: DynamicModule): Promise<void> {
+  const app = await NestFactory.createApplicationContext(root, {
+    bufferLogs: true,
+    abortOnError: false,
+    logger: new StderrConsoleLogger(),
+  });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  await app.init();
+  const config = app.get<ConfigService<Environment, true>>(ConfigService);
+  const deadlineSeconds = config.get('SHUTDOWN_TIMEOUT_SECONDS', { infer: true });
+
+  let exiting = false;
+  const exit = async (reason: string): Promise<void> => {
+    if (exiting) return;
+    exiting = true;
+    logger.log(`${reason}: closing`, 'Shutdown');
+    setTimeout(() => process.exit(0), deadlineSeconds * 1000).unref();
+    try {
+      await app.close();
+      logger.log('shutdown complete', 'Shutdown');
+      process.exit(0);
+    } catch (error) {
+      logger.error(`shutdown failed: ${(error as Error).message}`, 'Shutdown');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void exit('SIGTERM received'));
+  process.once('SIGINT', () => void exit('SIGINT received'));
+
+  const served = app.get(McpStdioServer).start();
+  const dbUrl = config.get('DB_URL', { infer: true });
+  logger.log(
+    {
+      transport: 'stdio',
+      environment: config.get('ENVIRONMENT', { infer: true }),
+      database: dbUrl ? redactUrl(dbUrl) : 'embedded (no DB_URL set)',
+    },
+    'mcp-tool-server serving MCP over stdio',
+    'Bootstrap',
+  );
+  await served;
+  await exit('stdin closed');
+}

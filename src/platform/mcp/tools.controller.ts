@@ -1,0 +1,58 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { AuthenticatedRequest, Principal } from '../auth/principal.interface';
+import { TOOLS_PATH } from './openapi-document';
+import { OriginGuard } from './origin.guard';
+import { ToolInvoker } from './tool-invoker.service';
+import { ToolDefinition, ToolRegistry } from './tool.registry';
+
+/**
+ * The REST facade: `GET /v1/tools` and `POST /v1/tools/:name` with the arguments as the JSON body, behind
+ * the global API-key guard and rate limit. Calls take the one ToolInvoker path; a ToolException (unknown
+ * tool included) propagates to the global filter, which answers 400/403/404/503/500.
+ */
+@Controller(TOOLS_PATH)
+@UseGuards(OriginGuard)
+export class ToolsController {
+  constructor(
+    private readonly registry: ToolRegistry,
+    private readonly invoker: ToolInvoker,
+  ) {}
+
+  @Get()
+  list(): { tools: ToolDefinition[] } {
+    return { tools: this.registry.definitions() };
+  }
+
+  /** 200 with the structured result, or `{ text }` when the tool answered with text. */
+  @Post(':name')
+  @HttpCode(HttpStatus.OK)
+  async call(
+    @Param('name') name: string,
+    @Body() args: unknown,
+    @Req() req: AuthenticatedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Record<string, unknown>> {
+    // The request's own 'close' fires once its body is read; the response's fires when the connection
+    // goes, and before it has finished only when the client left early.
+    const disconnect = new AbortController();
+    const onClose = (): void => {
+      if (!res.writableFinished) disconnect.abort(new Error('client disconnected'));
+    };
+    res.on('close', onClose);
+    if (req.socket.destroyed) onClose();
+    try {
+      const output = await this.invoker.invoke({
+        name,
+        arguments: args,
+        requestId: String(req.id),
+        principal: req.principal as Principal,
+        door: 'rest',
+        signal: disconnect.signal,
+      });
+      return output.structured ?? { text: output.text };
+    } finally {
+      res.off('close', onClose);
+    }
+  }
+}
