@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { Logger } from 'nestjs-pino';
+import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { appConfigModule } from '../../src/config/config.module';
 import { RuntimeModule } from '../../src/config/runtime.module';
 import { Principal } from '../../src/platform/auth/principal.interface';
@@ -41,6 +42,8 @@ export interface McpTestKit {
  */
 export async function createMcpTestKit(options: McpTestKitOptions): Promise<McpTestKit> {
   const logs = new LogCapture();
+  // nestjs-pino keeps the first app's logger for the process; start each kit with its own.
+  __resetOutOfContextForTests();
   const app = await withEnvironment({ LOG_LEVEL: 'debug', ...options.env }, async () => {
     @Module({
       imports: [
@@ -53,7 +56,7 @@ export async function createMcpTestKit(options: McpTestKitOptions): Promise<McpT
       ],
     })
     class McpTestKitModule {}
-    const context = await NestFactory.createApplicationContext(McpTestKitModule, { bufferLogs: true });
+    const context = await NestFactory.createApplicationContext(McpTestKitModule, { bufferLogs: true, abortOnError: false });
     context.useLogger(context.get(Logger));
     await context.init();
     return context;

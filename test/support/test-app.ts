@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
+import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { createApiKey } from '../factories/api-key.factory';
@@ -31,6 +32,8 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const primaryKey = env.API_KEY_PRIMARY ?? createApiKey();
   const logs = new LogCapture();
+  // nestjs-pino keeps the first app's logger for the process; start each app with its own.
+  __resetOutOfContextForTests();
   const app = await withEnvironment({ LOG_LEVEL: 'debug', API_KEY_PRIMARY: primaryKey, ...env }, async () => {
     @Module({
       imports: [await AppModule.forRoot({ envFile: false, logStream: logs }), ...(options.imports ?? [])],
@@ -40,6 +43,7 @@ export async function createTestApp(
     const created = await NestFactory.create<NestExpressApplication>(TestRootModule, {
       bodyParser: false,
       bufferLogs: true,
+      abortOnError: false,
     });
     configureApp(created);
     await created.listen(0, '127.0.0.1');

@@ -1,5 +1,4 @@
-import { getMetadataStorage } from 'class-validator';
-import { targetConstructorToSchema, validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { DtoClass } from './mcp-tool-options.interface';
 
@@ -7,18 +6,7 @@ import { DtoClass } from './mcp-tool-options.interface';
 export type JsonSchema = Record<string, unknown>;
 
 const REF_PREFIX = '#/$defs/';
-
-function referencedNames(schema: unknown, into: Set<string>): Set<string> {
-  if (Array.isArray(schema)) {
-    for (const item of schema) referencedNames(item, into);
-  } else if (schema && typeof schema === 'object') {
-    for (const [key, value] of Object.entries(schema)) {
-      if (key === '$ref' && typeof value === 'string' && value.startsWith(REF_PREFIX)) into.add(value.slice(REF_PREFIX.length));
-      else referencedNames(value, into);
-    }
-  }
-  return into;
-}
+const OPTIONS = { refPointerPrefix: REF_PREFIX, classTransformerMetadataStorage: defaultMetadataStorage };
 
 /** Property defaults come from the DTO's initialisers (`limit = 10`): they are documented and not required. */
 function withDefaults(dto: DtoClass, schema: JsonSchema): JsonSchema {
@@ -32,31 +20,54 @@ function withDefaults(dto: DtoClass, schema: JsonSchema): JsonSchema {
   }
   const required = ((schema.required as string[] | undefined) ?? []).filter((name) => !defaulted.has(name));
   const { required: _dropped, ...rest } = schema;
-  return { ...rest, properties, ...(required.length > 0 ? { required } : {}) };
+  return { ...rest, properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false };
+}
+
+/** Rewrites `$ref`s from class names to the `$defs` keys chosen for this document. */
+function renameRefs(schema: unknown, names: ReadonlyMap<string, string>): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => renameRefs(item, names));
+  if (!schema || typeof schema !== 'object') return schema;
+  return Object.fromEntries(
+    Object.entries(schema).map(([key, value]) =>
+      key === '$ref' && typeof value === 'string' && value.startsWith(REF_PREFIX)
+        ? [key, `${REF_PREFIX}${names.get(value.slice(REF_PREFIX.length)) ?? value.slice(REF_PREFIX.length)}`]
+        : [key, renameRefs(value, names)],
+    ),
+  );
 }
 
 /**
  * The JSON Schema of a class-validator DTO, self-contained: nested DTOs (declared with `@ValidateNested()`
- * and `@Type(() => Nested)`) go to `$defs`, unknown properties are refused like the validator refuses them.
+ * and `@Type(() => Nested)`) are resolved by class, not by name, into `$defs` (two different classes that
+ * share a name get distinct keys); defaults come from initialisers at every level; unknown properties are
+ * refused, as the validator refuses them.
  */
 export function dtoJsonSchema(dto: DtoClass): JsonSchema {
-  const options = { refPointerPrefix: REF_PREFIX, classTransformerMetadataStorage: defaultMetadataStorage };
-  const root = withDefaults(dto, {
-    type: 'object',
-    properties: {},
-    ...(targetConstructorToSchema(dto, options) as JsonSchema),
-    additionalProperties: false,
-  });
-  const names = referencedNames(root, new Set());
-  if (names.size === 0) return root;
-  const all = validationMetadatasToSchemas({ ...options, classValidatorMetadataStorage: getMetadataStorage() });
-  const defs: Record<string, unknown> = {};
-  const pending = [...names];
+  const keys = new Map<DtoClass, string>();
+  const schemas = new Map<DtoClass, JsonSchema>();
+  const pending: DtoClass[] = [dto];
   while (pending.length > 0) {
-    const name = pending.pop() as string;
-    if (name in defs || !(name in all)) continue;
-    defs[name] = { ...all[name], additionalProperties: false };
-    for (const nested of referencedNames(all[name], new Set())) pending.push(nested);
+    const current = pending.shift() as DtoClass;
+    if (schemas.has(current)) continue;
+    const schema = withDefaults(current, { type: 'object', properties: {}, ...(targetConstructorToSchema(current, OPTIONS) as JsonSchema) });
+    const properties = { ...(schema.properties as Record<string, unknown>) };
+    for (const property of Object.keys(properties)) {
+      const nested = defaultMetadataStorage.findTypeMetadata(current, property)?.typeFunction() as DtoClass | undefined;
+      if (!nested || typeof nested !== 'function' || [String, Number, Boolean, Date, Object].includes(nested as never)) continue;
+      if (!keys.has(nested)) {
+        const taken = new Set(keys.values());
+        let key = nested.name;
+        for (let n = 2; taken.has(key); n += 1) key = `${nested.name}_${n}`;
+        keys.set(nested, key);
+        pending.push(nested);
+      }
+      // Refs are by class name, so rename them property by property: two classes may share a name.
+      properties[property] = renameRefs(properties[property], new Map([[nested.name, keys.get(nested) as string]]));
+    }
+    schemas.set(current, { ...schema, properties });
   }
+  const root = schemas.get(dto) as JsonSchema;
+  if (keys.size === 0) return root;
+  const defs = Object.fromEntries([...keys].map(([nested, key]) => [key, schemas.get(nested)]));
   return { ...root, $defs: defs };
 }

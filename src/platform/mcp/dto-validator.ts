@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validate } from 'class-validator';
 import { FieldIssue } from '../errors/tool.exception';
@@ -10,7 +11,12 @@ function issuesOf(errors: readonly ValidationError[], parent = ''): FieldIssue[]
     for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
       issues.push({
         field,
-        message: constraint === 'whitelistValidation' ? 'is not an accepted field' : message.replace(`${error.property} `, ''),
+        message:
+          constraint === 'whitelistValidation'
+            ? 'is not an accepted field'
+            : message.startsWith(`${error.property} `)
+              ? message.slice(error.property.length + 1)
+              : message,
       });
     }
     issues.push(...issuesOf(error.children ?? [], field));
@@ -29,10 +35,11 @@ export async function validateDto<T extends object>(
   dto: DtoClass<T>,
   plain: unknown,
   unknownFields: 'refuse' | 'drop' = 'refuse',
+  what = '(arguments)',
 ): Promise<DtoValidation<T>> {
   if (plain === undefined || plain === null) plain = {};
   if (typeof plain !== 'object' || Array.isArray(plain)) {
-    return { ok: false, issues: [{ field: '(arguments)', message: 'must be a JSON object' }] };
+    return { ok: false, issues: [{ field: what, message: 'must be a JSON object' }] };
   }
   const value = plainToInstance(dto, plain);
   const errors = await validate(value, {

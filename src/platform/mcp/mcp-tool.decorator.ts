@@ -1,5 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 import { MCP_TOOL, TOOL_NAME_PATTERN } from './mcp.constants';
+
+const MAX_TIMEOUT_MS = 3_600_000;
 import { McpToolOptions } from './mcp-tool-options.interface';
 
 function assertValid(options: McpToolOptions): void {
@@ -19,8 +21,14 @@ function assertValid(options: McpToolOptions): void {
   if (typeof options.annotations?.readOnlyHint !== 'boolean') {
     throw new Error(`${where}: annotations.readOnlyHint must be declared (true or false)`);
   }
-  if (options.timeoutMs !== undefined && !(Number.isInteger(options.timeoutMs) && options.timeoutMs > 0)) {
-    throw new Error(`${where}: timeoutMs must be a positive integer`);
+  if (options.timeoutMs !== undefined && !(Number.isInteger(options.timeoutMs) && options.timeoutMs > 0 && options.timeoutMs <= MAX_TIMEOUT_MS)) {
+    throw new Error(`${where}: timeoutMs must be a positive integer of at most ${MAX_TIMEOUT_MS} (one hour)`);
+  }
+  if (options.scopes !== undefined && !(Array.isArray(options.scopes) && options.scopes.every((scope) => typeof scope === 'string' && scope !== ''))) {
+    throw new Error(`${where}: scopes must be an array of non-empty strings`);
+  }
+  if (options.annotations.readOnlyHint && options.annotations.destructiveHint === true) {
+    throw new Error(`${where}: a read-only tool cannot be destructive`);
   }
 }
 

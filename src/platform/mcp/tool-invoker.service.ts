@@ -133,7 +133,7 @@ export class ToolInvoker {
 
   private async toOutput(tool: RegisteredTool, result: unknown, logger: Logger): Promise<ToolOutput> {
     if (tool.output) {
-      const checked = await validateDto(tool.output, result, 'drop');
+      const checked = await validateDto(tool.output, result, 'drop', '(result)');
       if (!checked.ok) {
         logger.error({ issues: checked.issues }, 'tool result does not match its output schema');
         throw new ToolFailedException('Tool result did not match its output schema');
