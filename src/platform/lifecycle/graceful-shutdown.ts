@@ -1,15 +1,20 @@
-import { INestApplication, LoggerService } from '@nestjs/common';
+import { INestApplicationContext, LoggerService } from '@nestjs/common';
 
 /**
- * On SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish, close modules (Redis,
- * database) and exit 0. If draining takes longer than the deadline, exit anyway.
+ * On SIGTERM/SIGINT (or when the returned function is called, e.g. because stdin closed): stop accepting
+ * work, let in-flight requests finish, close modules (Redis, database) and exit 0. If draining takes longer
+ * than the deadline, exit anyway.
  */
-export function installGracefulShutdown(app: INestApplication, logger: LoggerService, deadlineSeconds: number): void {
+export function installGracefulShutdown(
+  app: INestApplicationContext,
+  logger: LoggerService,
+  deadlineSeconds: number,
+): (reason: string) => void {
   let closing = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
+  const shutdown = (reason: string): void => {
     if (closing) return;
     closing = true;
-    logger.log(`${signal} received: draining in-flight requests (deadline ${deadlineSeconds}s)`, 'Shutdown');
+    logger.log(`${reason}: draining in-flight requests (deadline ${deadlineSeconds}s)`, 'Shutdown');
     const deadline = setTimeout(() => {
       logger.warn('drain deadline reached: exiting with requests still open', 'Shutdown');
       process.exit(0);
@@ -19,13 +24,14 @@ export function installGracefulShutdown(app: INestApplication, logger: LoggerSer
       .close()
       .then(() => {
         logger.log('shutdown complete', 'Shutdown');
-        process.exitCode = 0;
+        process.exit(0);
       })
       .catch((error: unknown) => {
         logger.error(`shutdown failed: ${(error as Error).message}`, 'Shutdown');
         process.exit(1);
       });
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', () => shutdown('SIGTERM received'));
+  process.once('SIGINT', () => shutdown('SIGINT received'));
+  return shutdown;
 }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { Environment } from '../../config/environment';
 import { redactUrl } from '../../config/redact-url';
+import { installGracefulShutdown } from '../lifecycle/graceful-shutdown';
 import { McpStdioServer } from './mcp-stdio.server';
 
 /** Nest's own logger until pino takes over (and for buffered lines flushed on a failed boot): stderr only. */
@@ -28,25 +29,8 @@ export async function bootstrapStdio(root: DynamicModule): Promise<void> {
   app.useLogger(logger);
   await app.init();
   const config = app.get<ConfigService<Environment, true>>(ConfigService);
-  const deadlineSeconds = config.get('SHUTDOWN_TIMEOUT_SECONDS', { infer: true });
 
-  let exiting = false;
-  const exit = async (reason: string): Promise<void> => {
-    if (exiting) return;
-    exiting = true;
-    logger.log(`${reason}: closing`, 'Shutdown');
-    setTimeout(() => process.exit(0), deadlineSeconds * 1000).unref();
-    try {
-      await app.close();
-      logger.log('shutdown complete', 'Shutdown');
-      process.exit(0);
-    } catch (error) {
-      logger.error(`shutdown failed: ${(error as Error).message}`, 'Shutdown');
-      process.exit(1);
-    }
-  };
-  process.once('SIGTERM', () => void exit('SIGTERM received'));
-  process.once('SIGINT', () => void exit('SIGINT received'));
+  const shutdown = installGracefulShutdown(app, logger, config.get('SHUTDOWN_TIMEOUT_SECONDS', { infer: true }));
 
   const served = app.get(McpStdioServer).start();
   const dbUrl = config.get('DB_URL', { infer: true });
@@ -60,5 +44,5 @@ export async function bootstrapStdio(root: DynamicModule): Promise<void> {
     'Bootstrap',
   );
   await served;
-  await exit('stdin closed');
+  shutdown('stdin closed');
 }
