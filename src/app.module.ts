@@ -4,6 +4,7 @@ import { RuntimeOptions } from './config/runtime-options';
 import { RuntimeModule } from './config/runtime.module';
 import { AppController } from './app.controller';
 import { AuthModule } from './platform/auth/auth.module';
+import { DatabaseModule } from './platform/database/database.module';
 import { ErrorsModule } from './platform/errors/errors.module';
 import { HealthModule } from './platform/health/health.module';
 import { LoggingModule } from './platform/logging/logging.module';
@@ -29,6 +30,7 @@ export class AppModule {
         AuthModule,
         ThrottlingModule,
         HealthModule,
+        DatabaseModule,
         McpModule,
         DiagnosticsModule,
       ],

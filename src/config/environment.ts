@@ -28,6 +28,7 @@ export const SENSITIVE_VARIABLES: ReadonlySet<string> = new Set([
   'API_KEY_SECONDARY',
   'DB_URL',
   'REDIS_URL',
+  'SQL_READONLY_URL',
 ]);
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true } as const;
@@ -140,6 +141,48 @@ export class Environment {
   @Min(0.001)
   @Max(3600)
   DB_QUERY_TIMEOUT_SECONDS = 30;
+
+  /** Data directory of the embedded PostgreSQL used when DB_URL is unset (created if missing). */
+  @IsString()
+  @MinLength(1)
+  DB_DATA_DIR = './data/pglite';
+
+  /** Load the deterministic sample data into an empty embedded database at boot. */
+  @EnvFlag()
+  @IsBoolean()
+  DB_SEED_SAMPLE_DATA = true;
+
+  /** Optional separate (read-only) role for the SQL tools; defaults to DB_URL / the embedded database. */
+  @IsOptional()
+  @IsUrl({ ...URL_OPTIONS, protocols: ['postgres', 'postgresql'] })
+  SQL_READONLY_URL?: string;
+
+  /** Schemas the SQL tools may read (comma-separated). */
+  @EnvList()
+  @IsArray()
+  @IsString({ each: true })
+  @Matches(/^[a-z_][a-z0-9_]*$/, { each: true, message: '$property must hold lower-case schema names' })
+  SQL_ALLOWED_SCHEMAS: string[] = ['public'];
+
+  /** Rows `sql_query` returns when the caller does not say. */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  SQL_DEFAULT_MAX_ROWS = 100;
+
+  /** The most rows `sql_query` ever returns (the ceiling of `max_rows`). */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  SQL_MAX_ROWS_LIMIT = 1000;
+
+  /** YAML catalog of curated, named queries; each becomes its own tool. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  SQL_QUERIES_FILE?: string;
 
   /** Unset means: on for the embedded database, off otherwise (decided by the RAG family). */
   @IsOptional()

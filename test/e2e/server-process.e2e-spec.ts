@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/free-port';
 import { startServerProcess, waitFor } from '../support/server-process';
+import { TEST_DB_URL } from '../support/test-database';
 
 describe('the server process (node dist/main.js)', () => {
   let cwd: string;
@@ -11,6 +12,21 @@ describe('the server process (node dist/main.js)', () => {
     cwd = mkdtempSync(join(tmpdir(), 'mcp-tool-server-'));
   });
   afterEach(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it('logs the database URL without its password', async () => {
+    const port = await freePort();
+    const server = startServerProcess({ PORT: String(port), DB_URL: TEST_DB_URL, API_KEY_PRIMARY: 'k'.repeat(32) }, cwd);
+    try {
+      await waitFor(() => server.stdout().includes('listening on'), 30_000, 'the server to listen');
+      const password = new URL(TEST_DB_URL).password;
+      const redacted = new URL(TEST_DB_URL);
+      redacted.password = '***';
+      expect(server.stdout()).toContain(`"database":"${redacted.toString()}"`);
+      expect(server.stdout() + server.stderr()).not.toContain(`:${password}@`);
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
 
   it('stops the boot on a bad configuration, listing every problem without a stack trace', async () => {
     const server = startServerProcess({ PORT: 'x', LOG_OUTPUT: 'syslog', API_KEY_PRIMARY: 'tiny' }, cwd);
@@ -31,10 +47,10 @@ describe('the server process (node dist/main.js)', () => {
   it('starts with no configuration: prints the URL and a generated key once, serves, exits 0 on SIGTERM', async () => {
     const port = await freePort();
     const logFile = join(cwd, 'logs', 'server.log');
-    const dbUrl = 'postgres://app:db-pa55-word@127.0.0.1:5432/app';
-    const server = startServerProcess({ PORT: String(port), LOG_OUTPUT: 'both', LOG_FILE: logFile, DB_URL: dbUrl }, cwd);
+    const server = startServerProcess({ PORT: String(port), LOG_OUTPUT: 'both', LOG_FILE: logFile }, cwd);
     try {
-      await waitFor(() => server.stderr().includes('Development API key'), 20_000, 'the generated key');
+      // No DB_URL: the embedded PostgreSQL initialises ./data/pglite and loads the sample data first.
+      await waitFor(() => server.stderr().includes('Development API key'), 90_000, 'the generated key');
       const key = /Development API key[^\n]*\n\s+(\S+)/.exec(server.stderr())?.[1] ?? '';
       expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(server.stdout()).toContain(`listening on http://127.0.0.1:${port}`);
@@ -49,11 +65,11 @@ describe('the server process (node dist/main.js)', () => {
       const logs = server.stdout() + readFileSync(logFile, 'utf8');
       expect(logs).toContain('SIGTERM received');
       expect(logs).not.toContain(key);
-      expect(logs).toContain('"database":"postgres://app:***@127.0.0.1:5432/app"');
-      expect(logs + server.stderr()).not.toContain('db-pa55-word');
+      expect(logs).toContain('"database":"embedded PostgreSQL (PGlite) in ./data/pglite"');
+      expect(logs).toMatch(/"sample_data_loaded":true/);
       expect(server.stderr().split(key).length - 1).toBe(2);
     } finally {
       server.child.kill('SIGKILL');
     }
-  });
+  }, 120_000);
 });

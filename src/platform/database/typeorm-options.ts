@@ -1,0 +1,43 @@
+import { DataSourceOptions } from 'typeorm';
+import { Environment } from '../../config/environment';
+import { DatabaseTarget } from './database-target';
+import { MIGRATIONS } from './migrations';
+
+type PoolSettings = Pick<
+  Environment,
+  'DB_POOL_SIZE' | 'DB_POOL_MAX_OVERFLOW' | 'DB_POOL_RECYCLE_SECONDS' | 'DB_QUERY_TIMEOUT_SECONDS'
+>;
+
+/**
+ * node-postgres pool settings from the environment: `max` = DB_POOL_SIZE + DB_POOL_MAX_OVERFLOW (pg has
+ * one ceiling, no separate overflow), connections retired after DB_POOL_RECYCLE_SECONDS, every statement
+ * bounded by DB_QUERY_TIMEOUT_SECONDS on the server (`statement_timeout`) and on the client
+ * (`query_timeout`). The embedded database has one session, so its pool holds one connection.
+ */
+export function poolOptions(settings: PoolSettings, embedded: boolean): Record<string, unknown> {
+  const timeoutMs = Math.round(settings.DB_QUERY_TIMEOUT_SECONDS * 1000);
+  return {
+    max: embedded ? 1 : settings.DB_POOL_SIZE + settings.DB_POOL_MAX_OVERFLOW,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+    maxLifetimeSeconds: settings.DB_POOL_RECYCLE_SECONDS,
+    statement_timeout: timeoutMs,
+    query_timeout: timeoutMs + 1_000,
+    application_name: 'mcp-tool-server',
+  };
+}
+
+/** TypeORM on `pg`: migrations run at boot by `runMigrations` (never `synchronize`), no entities yet. */
+export function typeOrmOptions(settings: PoolSettings, target: DatabaseTarget): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: target.url,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'each',
+    entities: [],
+    logging: false,
+    extra: poolOptions(settings, target.embedded !== undefined),
+  };
+}
