@@ -23,6 +23,8 @@ export const REDACTED_PATHS = [
 ];
 
 const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+/** Successful tool calls are logged once, by the ToolInvoker's audit line, not twice. */
+const AUDITED_PATHS = /^\/(mcp|v1\/tools\/[^/?]+)(\?|$)/;
 
 /**
  * nestjs-pino wired from config: one JSON (or text) line per event, the request id on each.
@@ -55,6 +57,7 @@ export class LoggingModule {
           customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) => {
             if (error || res.statusCode >= 500) return 'error';
             if (res.statusCode >= 400) return 'warn';
+            if (req.method === 'POST' && AUDITED_PATHS.test(req.url ?? '')) return 'silent';
             return QUIET_PATHS.has((req.url ?? '').split('?')[0]) ? 'debug' : 'info';
           },
           serializers: {

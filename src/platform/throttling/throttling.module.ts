@@ -5,14 +5,15 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { Environment } from '../../config/environment';
 import { ApiKeyThrottlerGuard } from './api-key-throttler.guard';
 import { FailSafeRedisStorage } from './fail-safe-redis.storage';
+import { FixedWindowMemoryStorage } from './fixed-window-memory.storage';
 import { RateLimitRedis } from './rate-limit-redis';
 import { RateLimitRedisHealth } from './rate-limit-redis.health';
 
 const ONE_MINUTE_MS = 60_000;
 
 @Module({
-  providers: [RateLimitRedis, FailSafeRedisStorage, RateLimitRedisHealth],
-  exports: [RateLimitRedis, FailSafeRedisStorage],
+  providers: [RateLimitRedis, FailSafeRedisStorage, FixedWindowMemoryStorage, RateLimitRedisHealth],
+  exports: [RateLimitRedis, FailSafeRedisStorage, FixedWindowMemoryStorage],
 })
 class RateLimitStorageModule {}
 
@@ -25,10 +26,14 @@ class RateLimitStorageModule {}
     RateLimitStorageModule,
     ThrottlerModule.forRootAsync({
       imports: [RateLimitStorageModule],
-      inject: [ConfigService, FailSafeRedisStorage],
-      useFactory: (config: ConfigService<Environment, true>, redisStorage: FailSafeRedisStorage) => ({
+      inject: [ConfigService, FailSafeRedisStorage, FixedWindowMemoryStorage],
+      useFactory: (
+        config: ConfigService<Environment, true>,
+        redisStorage: FailSafeRedisStorage,
+        memoryStorage: FixedWindowMemoryStorage,
+      ) => ({
         throttlers: [{ name: 'default', ttl: ONE_MINUTE_MS, limit: config.get('RATE_LIMIT_RPM', { infer: true }) }],
-        storage: config.get('RATE_LIMIT_STORAGE', { infer: true }) === 'redis' ? redisStorage : undefined,
+        storage: config.get('RATE_LIMIT_STORAGE', { infer: true }) === 'redis' ? redisStorage : memoryStorage,
       }),
     }),
   ],
