@@ -55,6 +55,10 @@ describe('REST facade /v1/tools', () => {
         'fixture_missing',
         'fixture_tags',
         'fixture_wait',
+        'get_top_customers',
+        'sql_describe_table',
+        'sql_list_tables',
+        'sql_query',
       ]);
       expect(res.body.tools[1]).toMatchObject({
         name: 'fixture_add',
