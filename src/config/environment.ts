@@ -29,6 +29,7 @@ export const SENSITIVE_VARIABLES: ReadonlySet<string> = new Set([
   'DB_URL',
   'REDIS_URL',
   'SQL_READONLY_URL',
+  'API_AUTH_TOKEN',
 ]);
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true } as const;
@@ -114,6 +115,68 @@ export class Environment {
   @Min(1)
   @Max(10_000)
   API_MAX_CONNECTIONS = 100;
+
+  /** Header carrying the upstream credential (e.g. `Authorization`, `X-Api-Key`); sent only with API_AUTH_TOKEN. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9-]{1,64}$/, { message: '$property must be an HTTP header name' })
+  API_AUTH_HEADER = 'Authorization';
+
+  /** The upstream credential, sent as API_AUTH_HEADER (e.g. `Bearer …`). Never the caller's key. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  API_AUTH_TOKEN?: string;
+
+  /** Largest upstream response body read, in bytes; a larger one is an `error`. */
+  @EnvNumber()
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  API_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+
+  /** Overall deadline of one upstream call, retries included. */
+  @EnvNumber()
+  @IsNumber()
+  @Min(0.001)
+  @Max(3600)
+  API_DEADLINE_SECONDS = 60;
+
+  /** Path of the upstream's health endpoint, relative to API_BASE_URL. */
+  @IsString()
+  @Matches(/^\/[^\s]*$/, { message: '$property must be a path starting with /' })
+  API_HEALTH_PATH = '/health';
+
+  /** Consecutive failed calls that open the circuit breaker. */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  API_CIRCUIT_FAILURE_THRESHOLD = 5;
+
+  /** Seconds the circuit stays open before a half-open probe. */
+  @EnvNumber()
+  @IsNumber()
+  @Min(0.01)
+  @Max(3600)
+  API_CIRCUIT_RESET_SECONDS = 30;
+
+  /** OpenAPI 3.x document (JSON or YAML) whose operations become tools against API_BASE_URL. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  OPENAPI_SPEC?: string;
+
+  /** Only these tags or operationIds become tools (comma-separated; empty: all). */
+  @EnvList()
+  @IsArray()
+  @IsString({ each: true })
+  OPENAPI_INCLUDE: string[] = [];
+
+  /** Tags or operationIds left out (comma-separated). */
+  @EnvList()
+  @IsArray()
+  @IsString({ each: true })
+  OPENAPI_EXCLUDE: string[] = [];
 
   @IsOptional()
   @IsUrl({ ...URL_OPTIONS, protocols: ['postgres', 'postgresql'] })
