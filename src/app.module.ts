@@ -12,6 +12,7 @@ import { McpModule } from './platform/mcp/mcp.module';
 import { MetricsModule } from './platform/metrics/metrics.module';
 import { ThrottlingModule } from './platform/throttling/throttling.module';
 import { DiagnosticsModule } from './tools/diagnostics/diagnostics.module';
+import { RestToolsModule } from './tools/rest/rest.module';
 import { SqlToolsModule } from './tools/sql/sql.module';
 
 /** Composition root: the platform, then one import per tool family. */
@@ -35,6 +36,7 @@ export class AppModule {
         McpModule,
         DiagnosticsModule,
         SqlToolsModule,
+        RestToolsModule,
       ],
       controllers: [AppController],
     };
