@@ -4,6 +4,7 @@ import { Allow, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional,
 import { FieldIssue } from '../../platform/errors/tool.exception';
 import { JsonSchema } from '../../platform/mcp/dto-json-schema';
 import { DtoClass } from '../../platform/mcp/mcp-tool-options.interface';
+import { pascalCase, runtimeDtoClass } from '../../platform/mcp/runtime-dto';
 import { mainType, OpenApiOperation } from './openapi-operations';
 
 /** The class-validator decorators that mirror the simple rules of one argument's JSON Schema. */
@@ -32,15 +33,6 @@ function validatorsOf(schema: JsonSchema, required: boolean): PropertyDecorator[
   return decorators;
 }
 
-/** `list_customers` → `ListCustomers`. */
-function pascalCase(name: string): string {
-  return name
-    .split('_')
-    .filter(Boolean)
-    .map((word) => word[0].toUpperCase() + word.slice(1))
-    .join('');
-}
-
 /**
  * Builds, at runtime, the input DTO class of one OpenAPI operation, named `OpenApi<PascalToolName>Input`:
  * one property per argument with the class-validator decorators its schema's simple rules imply (type,
@@ -52,14 +44,12 @@ function pascalCase(name: string): string {
  * await validateDto(Input, { limit: 0 }); // limit must not be less than 1
  */
 export function openApiInputDto(operation: OpenApiOperation): DtoClass {
-  const Input = class {};
-  Object.defineProperty(Input, 'name', { value: `OpenApi${pascalCase(operation.toolName)}Input` });
   const properties = operation.inputSchema.properties as Record<string, JsonSchema>;
   const required = new Set((operation.inputSchema.required as string[] | undefined) ?? []);
-  for (const [name, schema] of Object.entries(properties)) {
-    for (const decorate of validatorsOf(schema, required.has(name))) decorate(Input.prototype, name);
-  }
-  return Input;
+  return runtimeDtoClass(
+    `OpenApi${pascalCase(operation.toolName)}Input`,
+    Object.entries(properties).map(([name, schema]) => ({ name, decorators: validatorsOf(schema, required.has(name)) })),
+  );
 }
 
 /** `/body/items/0/name` → `body.items[0].name`. */

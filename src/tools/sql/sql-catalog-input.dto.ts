@@ -17,6 +17,7 @@ import { JSONSchema } from 'class-validator-jsonschema';
 import { JsonSchema } from '../../platform/mcp/dto-json-schema';
 import { validateDto } from '../../platform/mcp/dto-validator';
 import { DtoClass } from '../../platform/mcp/mcp-tool-options.interface';
+import { pascalCase, runtimeDtoClass } from '../../platform/mcp/runtime-dto';
 import { SqlCatalogParameter, SqlCatalogQuery } from './sql-catalog.schema';
 
 /** The longest string a `string` parameter accepts when its declaration gives no `maxLength`. */
@@ -130,15 +131,6 @@ function typeValidator(parameter: SqlCatalogParameter): PropertyDecorator {
   }
 }
 
-/** `orders_by_customer` → `OrdersByCustomer`. */
-function pascalCase(name: string): string {
-  return name
-    .split('_')
-    .filter(Boolean)
-    .map((word) => word[0].toUpperCase() + word.slice(1))
-    .join('');
-}
-
 /**
  * Builds, at runtime, the input DTO class of one catalog query: one property per parameter with the
  * class-validator decorators the declaration implies (applied programmatically, as `@IsInt()` would be),
@@ -150,21 +142,17 @@ function pascalCase(name: string): string {
  * dtoJsonSchema(Input).properties.limit; // { type: 'integer', minimum: 1, default: 50 }
  */
 export function sqlCatalogInputDto(query: SqlCatalogQuery): DtoClass {
-  const defaults = query.parameters.filter((parameter) => parameter.default !== undefined);
-  const Input = class {
-    constructor() {
-      for (const parameter of defaults) {
-        Object.defineProperty(this, parameter.name, { value: parameter.default, writable: true, enumerable: true, configurable: true });
-      }
-    }
-  };
-  Object.defineProperty(Input, 'name', { value: `SqlCatalog${pascalCase(query.name)}Input` });
-  for (const parameter of query.parameters) {
-    for (const decorate of validatorsOf(parameter)) decorate(Input.prototype, parameter.name);
-    const schema = parameterJsonSchema(parameter);
-    JSONSchema(() => schema)(Input.prototype, parameter.name);
-  }
-  return Input;
+  return runtimeDtoClass(
+    `SqlCatalog${pascalCase(query.name)}Input`,
+    query.parameters.map((parameter) => {
+      const schema = parameterJsonSchema(parameter);
+      return {
+        name: parameter.name,
+        decorators: [...validatorsOf(parameter), JSONSchema(() => schema)],
+        default: parameter.default,
+      };
+    }),
+  );
 }
 
 /**

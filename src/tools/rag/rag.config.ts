@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Environment } from '../../config/environment';
+import { DatabaseTarget, InjectDatabaseTarget } from '../../platform/database/database-target';
+import { DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE } from './rag.constants';
+
+/** The RAG family's settings. */
+export interface RagSettings {
+  /** ENABLE_RAG; unset means on for the embedded database and off for an external server. */
+  readonly enabled: boolean;
+  /** RAG_EMBEDDING_MODEL: `hashing`, `openai:<model>` or `local:<dir>`. */
+  readonly embeddingModel: string;
+  /** RAG_EMBEDDINGS_URL: base URL of the OpenAI-compatible server (`/v1/embeddings` is appended). */
+  readonly embeddingsUrl: string;
+  /** RAG_EMBEDDINGS_API_KEY: bearer token for that server, if it wants one. */
+  readonly embeddingsApiKey: string | undefined;
+  /** RAG_CHUNK_SIZE / RAG_CHUNK_OVERLAP, in characters. */
+  readonly chunkSize: number;
+  readonly chunkOverlap: number;
+  /** Seed the sample corpus into an empty store on the embedded database (DB_SEED_SAMPLE_DATA). */
+  readonly seedCorpus: boolean;
+  /** RAG_CORPUS_DIR: the sample corpus. */
+  readonly corpusDir: string;
+}
+
+/** Replaces some settings (tests, the CLI); provided by `RagModule.register()`. */
+export const RAG_SETTINGS_OVERRIDES = Symbol('RAG_SETTINGS_OVERRIDES');
+
+const DEFAULT_EMBEDDINGS_URL = 'http://127.0.0.1:11434';
+
+/**
+ * The RAG family's settings, read once from the validated environment. Variables the environment class does
+ * not declare yet read as unset and take the defaults here.
+ */
+@Injectable()
+export class RagConfig implements RagSettings {
+  readonly enabled: boolean;
+  readonly embeddingModel: string;
+  readonly embeddingsUrl: string;
+  readonly embeddingsApiKey: string | undefined;
+  readonly chunkSize: number;
+  readonly chunkOverlap: number;
+  readonly seedCorpus: boolean;
+  readonly corpusDir: string;
+
+  constructor(
+    config: ConfigService<Environment, true>,
+    @InjectDatabaseTarget() target: DatabaseTarget,
+    @Optional() @Inject(RAG_SETTINGS_OVERRIDES) overrides?: Partial<RagSettings>,
+  ) {
+    const loose = config as unknown as ConfigService<Record<string, unknown>>;
+    const text = (name: string): string | undefined => {
+      const value = loose.get(name);
+      return value === undefined || value === null || value === '' ? undefined : String(value);
+    };
+    const integer = (name: string, fallback: number): number => {
+      const value = Number(text(name));
+      return Number.isInteger(value) && value > 0 ? value : fallback;
+    };
+    const embedded = target.embedded !== undefined;
+    this.enabled = overrides?.enabled ?? config.get('ENABLE_RAG', { infer: true }) ?? embedded;
+    this.embeddingModel = overrides?.embeddingModel ?? config.get('RAG_EMBEDDING_MODEL', { infer: true });
+    this.embeddingsUrl = overrides?.embeddingsUrl ?? text('RAG_EMBEDDINGS_URL') ?? DEFAULT_EMBEDDINGS_URL;
+    this.embeddingsApiKey = overrides?.embeddingsApiKey ?? text('RAG_EMBEDDINGS_API_KEY');
+    this.chunkSize = overrides?.chunkSize ?? integer('RAG_CHUNK_SIZE', DEFAULT_CHUNK_SIZE);
+    this.chunkOverlap = Math.min(overrides?.chunkOverlap ?? integer('RAG_CHUNK_OVERLAP', DEFAULT_CHUNK_OVERLAP), Math.floor(this.chunkSize / 2));
+    this.seedCorpus = overrides?.seedCorpus ?? (embedded && config.get('DB_SEED_SAMPLE_DATA', { infer: true }));
+    this.corpusDir = overrides?.corpusDir ?? text('RAG_CORPUS_DIR') ?? join(process.cwd(), 'corpus');
+  }
+}

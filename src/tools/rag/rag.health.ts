@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { HealthCheckProvider } from '../../platform/health/health-check-provider.decorator';
+import { HealthCheck } from '../../platform/health/health-check.interface';
+import { InjectRagEmbedder, RagEmbedder } from './rag-embedder.interface';
+import { RagRepository } from './rag.repository';
+import { RagStoreStatus } from './rag-store.status';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+/** `rag` in `/health`: the store answers and the embedder is ready. Does not gate readiness (RAG is optional). */
+@HealthCheckProvider()
+@Injectable()
+export class RagHealth implements HealthCheck {
+  readonly key = 'rag';
+
+  constructor(
+    private readonly status: RagStoreStatus,
+    private readonly repository: RagRepository,
+    @InjectRagEmbedder() private readonly embedder: RagEmbedder,
+  ) {}
+
+  isEnabled(): boolean {
+    return this.status.enabled;
+  }
+
+  gatesReadiness(): boolean {
+    return false;
+  }
+
+  async check(indicator: HealthIndicatorService): Promise<HealthIndicatorResult> {
+    const session = indicator.check(this.key);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const documents = await Promise.race([
+        (async () => {
+          await this.embedder.ready();
+          return this.repository.countDocuments();
+        })(),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS))),
+      ]);
+      return session.up({ documents, embedder: this.embedder.name });
+    } catch {
+      return session.down({ message: 'The RAG store or its embedder did not answer in time' });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,220 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { Counter, Histogram } from 'prom-client';
+import {
+  InvalidArgumentsException,
+  ToolException,
+  ToolFailedException,
+  ToolNotFoundException,
+  ToolRetryException,
+} from '../../platform/errors/tool.exception';
+import { chunkDocument } from './rag-chunker';
+import { RagConfig } from './rag.config';
+import { MAX_DOCUMENT_BYTES, REINDEX_HINT } from './rag.constants';
+import {
+  RagDeletedDocument,
+  RagDocumentList,
+  RagDocumentSummary,
+  RagIngestDocument,
+  RagIngestedDocument,
+  RagIngestOutput,
+  RagListDocumentsInput,
+  RagSearchInput,
+  RagSearchOutput,
+} from './rag.dto';
+import { InjectRagEmbedder, RagEmbedder, RagEmbedderError, RagEmbedderUnavailableError } from './rag-embedder.interface';
+import { RAG_EMBED_DURATION_SECONDS, RAG_INGEST_CHUNKS_TOTAL, RAG_SEARCH_DURATION_SECONDS } from './rag.metrics';
+import { RagDocumentRow, RagRepository } from './rag.repository';
+
+/** What the service needs from a tool call. */
+export interface RagCall {
+  readonly signal: AbortSignal;
+  readonly onProgress?: (done: number, total: number, message: string) => Promise<void>;
+}
+
+/** The embedded default's store and the configured embedder disagree; the message says to re-index. */
+export class RagEmbedderMismatchException extends ToolException {
+  readonly status = 'invalid';
+}
+
+export const documentUri = (id: string): string => `rag://documents/${id}`;
+
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** The RAG logic: chunking, embedding, idempotent ingestion, hybrid search. */
+@Injectable()
+export class RagService {
+  constructor(
+    private readonly repository: RagRepository,
+    private readonly config: RagConfig,
+    @InjectRagEmbedder() readonly embedder: RagEmbedder,
+    @InjectMetric(RAG_INGEST_CHUNKS_TOTAL) private readonly chunksTotal: Counter<string>,
+    @InjectMetric(RAG_SEARCH_DURATION_SECONDS) private readonly searchDuration: Histogram<string>,
+    @InjectMetric(RAG_EMBED_DURATION_SECONDS) private readonly embedDuration: Histogram<string>,
+  ) {}
+
+  /**
+   * Ingests documents one after the other. Per document: unchanged when its text (by SHA-256) is already
+   * stored for its source (or, without a source, anywhere without one); otherwise chunked and embedded
+   * first, then written in one transaction that replaces the previous version of the same source.
+   */
+  async ingest(documents: readonly RagIngestDocument[], call: RagCall): Promise<RagIngestOutput> {
+    documents.forEach((document, index) => {
+      if (Buffer.byteLength(document.text, 'utf8') > MAX_DOCUMENT_BYTES) {
+        throw new InvalidArgumentsException([{ field: `documents[${index}].text`, message: `must be at most ${MAX_DOCUMENT_BYTES} bytes (UTF-8)` }]);
+      }
+    });
+    await this.refuseOtherEmbedders();
+    const results: RagIngestedDocument[] = [];
+    let written = 0;
+    for (const [index, document] of documents.entries()) {
+      call.signal.throwIfAborted();
+      const result = await this.ingestOne(document, call.signal);
+      results.push(result);
+      if (result.status !== 'unchanged') written += result.chunks;
+      await call.onProgress?.(index + 1, documents.length, `${result.status} ${document.source ?? result.id} (${result.chunks} chunks)`);
+    }
+    return { documents: results, chunks_written: written };
+  }
+
+  private async ingestOne(document: RagIngestDocument, signal: AbortSignal): Promise<RagIngestedDocument> {
+    const hash = sha256(document.text);
+    const source = document.source ?? null;
+    const existing = await this.store(() => (source !== null ? this.repository.findBySource(source) : this.repository.findUnsourcedByHash(hash)));
+    if (existing && existing.content_sha256 === hash && existing.embedder === this.embedder.name) {
+      return { id: existing.id, ...(source !== null ? { source } : {}), status: 'unchanged', chunks: existing.chunk_count };
+    }
+    const chunks = chunkDocument(document.text, { size: this.config.chunkSize, overlap: this.config.chunkOverlap });
+    // Embeddings first, outside the transaction: an embedder failure leaves the stored version untouched.
+    const embeddings = await this.embed(
+      chunks.map((chunk) => (chunk.heading ? `${chunk.heading}\n${chunk.text}` : chunk.text)),
+      signal,
+    );
+    const id = await this.store(() =>
+      this.repository.save(
+        {
+          source,
+          title: document.title ?? null,
+          metadata: document.metadata ?? {},
+          content: document.text,
+          sha256: hash,
+          embedder: this.embedder.name,
+          dim: this.embedder.dimension,
+          chunks,
+          embeddings,
+        },
+        existing?.id,
+      ),
+    );
+    this.chunksTotal.inc(chunks.length);
+    return { id, ...(source !== null ? { source } : {}), status: existing ? 'replaced' : 'created', chunks: chunks.length };
+  }
+
+  async search(input: RagSearchInput, call: RagCall): Promise<RagSearchOutput> {
+    const stop = this.searchDuration.startTimer({ mode: input.mode });
+    try {
+      await this.refuseOtherEmbedders();
+      const embedding = input.mode === 'text' ? undefined : (await this.embed([input.query], call.signal))[0];
+      call.signal.throwIfAborted();
+      const rows = await this.store(() =>
+        this.repository.search({
+          mode: input.mode,
+          text: input.query,
+          embedding,
+          k: input.k,
+          source: input.filter?.source,
+          metadata: input.filter?.metadata,
+        }),
+      );
+      return {
+        mode: input.mode,
+        embedder: this.embedder.name,
+        results: rows.map((row) => ({
+          document_id: row.document_id,
+          ...(row.title !== null ? { title: row.title } : {}),
+          ...(row.source !== null ? { source: row.source } : {}),
+          ordinal: row.ordinal,
+          ...(row.heading !== null ? { heading: row.heading } : {}),
+          text: row.text,
+          score: Number(row.score),
+          ...(row.similarity !== null ? { similarity: Number(row.similarity) } : {}),
+          ...(row.text_score !== null ? { text_score: Number(row.text_score) } : {}),
+          uri: documentUri(row.document_id),
+        })),
+      };
+    } finally {
+      stop();
+    }
+  }
+
+  async list(input: RagListDocumentsInput): Promise<RagDocumentList> {
+    const { rows, total } = await this.store(() => this.repository.list(input.limit, input.offset, input.source));
+    return { documents: rows.map(summary), total };
+  }
+
+  async get(id: string): Promise<RagDocumentSummary & { content: string }> {
+    const row = await this.store(() => this.repository.findById(id));
+    if (!row) throw new ToolNotFoundException(`Document ${id} does not exist`);
+    return { ...summary(row), content: row.content };
+  }
+
+  async delete(id: string): Promise<RagDeletedDocument> {
+    const row = await this.store(() => this.repository.delete(id));
+    if (!row) throw new ToolNotFoundException(`Document ${id} does not exist`);
+    return { id: row.id, ...(row.source !== null ? { source: row.source } : {}), chunks: row.chunk_count };
+  }
+
+  /** Mixing vectors of two embedders gives meaningless distances: refuse until the store is re-indexed. */
+  private async refuseOtherEmbedders(): Promise<void> {
+    const others = await this.store(() => this.repository.otherEmbedders(this.embedder.name));
+    if (others.length > 0) {
+      throw new RagEmbedderMismatchException(
+        `The RAG store was indexed with ${others.join(', ')} but the server is configured with ${this.embedder.name} ` +
+          `(RAG_EMBEDDING_MODEL); re-index the store (${REINDEX_HINT}) or set RAG_EMBEDDING_MODEL back`,
+      );
+    }
+  }
+
+  private async embed(texts: readonly string[], signal: AbortSignal): Promise<number[][]> {
+    if (texts.length === 0) return [];
+    const stop = this.embedDuration.startTimer({ embedder: this.embedder.name });
+    try {
+      const vectors = await this.embedder.embed(texts, signal);
+      if (vectors.length !== texts.length) throw new RagEmbedderError(`The embedder answered ${vectors.length} vectors for ${texts.length} texts`);
+      return vectors;
+    } catch (error) {
+      if (signal.aborted || (error instanceof Error && error.name === 'AbortError')) throw error;
+      if (error instanceof RagEmbedderUnavailableError) throw new ToolRetryException('The embedding service is unavailable; try again shortly', 5, { cause: error });
+      throw new ToolFailedException('The embedder failed', { cause: error });
+    } finally {
+      stop();
+    }
+  }
+
+  /** Store failures become safe tool errors; the raw error goes to the log as `cause`. */
+  private async store<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ToolException) throw error;
+      if (error instanceof Error && error.name === 'AbortError') throw error;
+      throw new ToolFailedException('The RAG store failed', { cause: error });
+    }
+  }
+}
+
+function summary(row: RagDocumentRow): RagDocumentSummary {
+  return {
+    id: row.id,
+    ...(row.source !== null ? { source: row.source } : {}),
+    ...(row.title !== null ? { title: row.title } : {}),
+    metadata: row.metadata,
+    chunks: row.chunk_count,
+    content_sha256: row.content_sha256,
+    embedder: row.embedder,
+    created_at: new Date(row.created_at).toISOString(),
+    updated_at: new Date(row.updated_at).toISOString(),
+    uri: documentUri(row.id),
+  };
+}

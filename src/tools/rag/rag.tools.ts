@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { McpToolOptions } from '../../platform/mcp/mcp-tool-options.interface';
+import { ToolContext } from '../../platform/mcp/tool-context.interface';
+import { MAX_DOCUMENTS_PER_INGEST, MAX_DOCUMENT_BYTES } from './rag.constants';
+import {
+  RagDeletedDocument,
+  RagDocumentIdInput,
+  RagDocumentList,
+  RagIngestInput,
+  RagIngestOutput,
+  RagListDocumentsInput,
+  RagSearchInput,
+  RagSearchOutput,
+} from './rag.dto';
+import { RagService } from './rag.service';
+
+/** A tool of this family: its options (as `@McpTool` would take them) and its handler. */
+export interface RagToolEntry {
+  readonly options: McpToolOptions;
+  readonly source: string;
+  readonly handler: (input: object, ctx: ToolContext) => unknown;
+}
+
+const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
+
+/**
+ * The RAG tools. Not an `@McpToolProvider()`: they exist only when RAG is enabled and pgvector is present,
+ * so RagToolsRegistrar registers `entries()` at module init instead of the explorer finding them.
+ */
+@Injectable()
+export class RagTools {
+  constructor(private readonly rag: RagService) {}
+
+  ingest(input: RagIngestInput, ctx: ToolContext): Promise<RagIngestOutput> {
+    return this.rag.ingest(input.documents, {
+      signal: ctx.signal,
+      onProgress: (done, total, message) => ctx.reportProgress(done, total, message),
+    });
+  }
+
+  search(input: RagSearchInput, ctx: ToolContext): Promise<RagSearchOutput> {
+    return this.rag.search(input, { signal: ctx.signal });
+  }
+
+  list(input: RagListDocumentsInput): Promise<RagDocumentList> {
+    return this.rag.list(input);
+  }
+
+  delete(input: RagDocumentIdInput): Promise<RagDeletedDocument> {
+    return this.rag.delete(input.id);
+  }
+
+  entries(): RagToolEntry[] {
+    return [
+      {
+        options: {
+          name: 'rag_ingest',
+          title: 'Add documents to the knowledge base',
+          description:
+            `Adds up to ${MAX_DOCUMENTS_PER_INGEST} documents (text or Markdown, at most ${MAX_DOCUMENT_BYTES / 1024} KiB each) to the ` +
+            'searchable knowledge base: splits them into chunks and indexes them for rag_search. Idempotent: a text already ' +
+            'stored is left alone; a known `source` with new text replaces the old version. Answers ids and chunk counts.',
+          input: RagIngestInput,
+          output: RagIngestOutput,
+          annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+          timeoutMs: 120_000,
+          scopes: ['rag:write'],
+        },
+        source: 'RagTools.ingest',
+        handler: (input, ctx) => this.ingest(input as RagIngestInput, ctx),
+      },
+      {
+        options: {
+          name: 'rag_search',
+          title: 'Search the knowledge base',
+          description:
+            'Finds the passages of ingested documents that best answer a query: semantic (vector) and keyword (full-text) ' +
+            'search fused by reciprocal rank (mode hybrid, the default), or either alone. Answers chunks with their text, ' +
+            'scores, headings and document id, title, source and uri. Filter by source or metadata.',
+          input: RagSearchInput,
+          output: RagSearchOutput,
+          annotations: READ_ONLY,
+          timeoutMs: 15_000,
+          scopes: ['rag:read'],
+        },
+        source: 'RagTools.search',
+        handler: (input, ctx) => this.search(input as RagSearchInput, ctx),
+      },
+      {
+        options: {
+          name: 'rag_list_documents',
+          title: 'List knowledge-base documents',
+          description: 'Lists the ingested documents (id, source, title, metadata, chunk count, embedder, dates), oldest first, a page at a time.',
+          input: RagListDocumentsInput,
+          output: RagDocumentList,
+          annotations: READ_ONLY,
+          scopes: ['rag:read'],
+        },
+        source: 'RagTools.list',
+        handler: (input) => this.list(input as RagListDocumentsInput),
+      },
+      {
+        options: {
+          name: 'rag_delete_document',
+          title: 'Delete a knowledge-base document',
+          description: 'Deletes one ingested document and all its chunks. It cannot be recovered (ingest it again to restore it).',
+          input: RagDocumentIdInput,
+          output: RagDeletedDocument,
+          annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+          scopes: ['rag:write'],
+        },
+        source: 'RagTools.delete',
+        handler: (input) => this.delete(input as RagDocumentIdInput),
+      },
+    ];
+  }
+}
