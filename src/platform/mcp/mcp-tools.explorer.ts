@@ -1,10 +1,10 @@
 import { Injectable, OnApplicationBootstrap, Scope } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { dtoJsonSchema } from './dto-json-schema';
 import { MCP_TOOL } from './mcp.constants';
 import { McpToolOptions } from './mcp-tool-options.interface';
 import { McpToolProvider } from './mcp-tool-provider.decorator';
+import { registeredToolFrom } from './registered-tool';
 import { ToolRegistry } from './tool.registry';
 import { ToolContext } from './tool-context.interface';
 
@@ -40,27 +40,7 @@ export class McpToolsExplorer implements OnApplicationBootstrap {
   }
 
   private register(source: string, options: McpToolOptions, handler: RegisteredToolHandler): void {
-    this.registry.register({
-      definition: {
-        name: options.name,
-        ...(options.title ? { title: options.title } : {}),
-        description: options.description,
-        inputSchema: dtoJsonSchema(options.input),
-        ...(options.output ? { outputSchema: dtoJsonSchema(options.output) } : {}),
-        annotations: {
-          readOnlyHint: options.annotations.readOnlyHint,
-          destructiveHint: options.annotations.destructiveHint ?? !options.annotations.readOnlyHint,
-          idempotentHint: options.annotations.idempotentHint ?? options.annotations.readOnlyHint,
-          openWorldHint: options.annotations.openWorldHint ?? false,
-        },
-      },
-      input: options.input,
-      output: options.output,
-      timeoutMs: options.timeoutMs,
-      scopes: options.scopes ?? [],
-      source,
-      handler,
-    });
+    this.registry.register(registeredToolFrom(source, options, handler));
     this.logger.info(`${source} -> ${options.name}`);
   }
 }

@@ -1,34 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { dtoJsonSchema } from '../../platform/mcp/dto-json-schema';
-import { RegisteredTool, ToolRegistry } from '../../platform/mcp/tool.registry';
+import { registeredToolFrom } from '../../platform/mcp/registered-tool';
+import { ToolRegistry } from '../../platform/mcp/tool.registry';
 import { RestConfig } from './rest.config';
-import { RestToolEntry, RestTools } from './rest.tools';
-
-/** A RegisteredTool from `@McpTool`-style options, with the annotation defaults the explorer applies. */
-export function toRegisteredTool({ options, source, handler }: RestToolEntry): RegisteredTool {
-  return {
-    definition: {
-      name: options.name,
-      ...(options.title ? { title: options.title } : {}),
-      description: options.description,
-      inputSchema: dtoJsonSchema(options.input),
-      ...(options.output ? { outputSchema: dtoJsonSchema(options.output) } : {}),
-      annotations: {
-        readOnlyHint: options.annotations.readOnlyHint,
-        destructiveHint: options.annotations.destructiveHint ?? !options.annotations.readOnlyHint,
-        idempotentHint: options.annotations.idempotentHint ?? options.annotations.readOnlyHint,
-        openWorldHint: options.annotations.openWorldHint ?? false,
-      },
-    },
-    input: options.input,
-    output: options.output,
-    timeoutMs: options.timeoutMs,
-    scopes: options.scopes ?? [],
-    source,
-    handler,
-  };
-}
+import { RestTools } from './rest.tools';
 
 /**
  * Registers the REST tools at module init (before the MCP explorer and any client listing) when
@@ -50,7 +25,7 @@ export class RestToolsRegistrar implements OnModuleInit {
     }
     // The tool's own deadline sits just past the upstream deadline, so the client answers first.
     for (const entry of this.tools.entries(this.config.deadlineMs + 1000)) {
-      this.registry.register(toRegisteredTool(entry));
+      this.registry.register(registeredToolFrom(entry.source, entry.options, entry.handler));
       this.logger.info(`${entry.source} -> ${entry.options.name}`);
     }
   }
