@@ -17,7 +17,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 async function main(): Promise<void> {
   const upstreamPort = await freePort();
   const upstream = spawn(process.execPath, [path.join(ROOT, 'examples', 'customers-upstream.mjs')], {
-    env: { PATH: process.env.PATH, PORT: String(upstreamPort) },
+    env: { PATH: process.env.PATH, PORT: String(upstreamPort), QUIET: '1' },
     stdio: 'ignore',
   });
   const base = `http://127.0.0.1:${upstreamPort}`;
