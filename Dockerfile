@@ -33,6 +33,8 @@ RUN chown node:node /app
 COPY --chown=node:node package.json ./
 COPY --chown=node:node --from=prod-deps /app/node_modules ./node_modules
 COPY --chown=node:node --from=build /app/dist ./dist
+COPY --chown=node:node corpus ./corpus
+COPY --chown=node:node examples ./examples
 ENV ENVIRONMENT=production HOST=0.0.0.0 PORT=8000
 USER node
 EXPOSE 8000

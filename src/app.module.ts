@@ -12,6 +12,7 @@ import { McpModule } from './platform/mcp/mcp.module';
 import { MetricsModule } from './platform/metrics/metrics.module';
 import { ThrottlingModule } from './platform/throttling/throttling.module';
 import { DiagnosticsModule } from './tools/diagnostics/diagnostics.module';
+import { RagModule } from './tools/rag/rag.module';
 import { RestToolsModule } from './tools/rest/rest.module';
 import { SqlToolsModule } from './tools/sql/sql.module';
 
@@ -37,6 +38,7 @@ export class AppModule {
         DiagnosticsModule,
         SqlToolsModule,
         RestToolsModule,
+        RagModule,
       ],
       controllers: [AppController],
     };

@@ -30,6 +30,7 @@ export const SENSITIVE_VARIABLES: ReadonlySet<string> = new Set([
   'REDIS_URL',
   'SQL_READONLY_URL',
   'API_AUTH_TOKEN',
+  'RAG_EMBEDDINGS_API_KEY',
 ]);
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true } as const;
@@ -256,6 +257,35 @@ export class Environment {
   @IsString()
   @MinLength(1)
   RAG_EMBEDDING_MODEL = 'hashing';
+
+  /** OpenAI-compatible embeddings server for `RAG_EMBEDDING_MODEL=openai:<model>` (`/v1/embeddings` is appended). */
+  @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })
+  RAG_EMBEDDINGS_URL = 'http://127.0.0.1:11434';
+
+  /** Bearer key for that server, if it wants one. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  RAG_EMBEDDINGS_API_KEY?: string;
+
+  /** Target chunk size in characters. */
+  @EnvNumber()
+  @IsInt()
+  @Min(100)
+  @Max(20_000)
+  RAG_CHUNK_SIZE = 800;
+
+  /** Characters repeated between neighbouring chunks (capped at half the chunk size). */
+  @EnvNumber()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  RAG_CHUNK_OVERLAP = 120;
+
+  /** The sample corpus ingested into an empty store on the embedded database. */
+  @IsString()
+  @MinLength(1)
+  RAG_CORPUS_DIR = './corpus';
 
   @EnvFlag()
   @IsBoolean()

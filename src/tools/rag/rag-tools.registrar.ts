@@ -7,38 +7,13 @@ import {
   vectorExtensionAvailable,
   vectorExtensionInstalled,
 } from '../../platform/database/migrations/1764806400000-rag-store';
-import { dtoJsonSchema } from '../../platform/mcp/dto-json-schema';
-import { RegisteredTool, ToolRegistry } from '../../platform/mcp/tool.registry';
+import { registeredToolFrom } from '../../platform/mcp/registered-tool';
+import { ToolRegistry } from '../../platform/mcp/tool.registry';
 import { RagConfig } from './rag.config';
 import { PGVECTOR_INSTALL_HINT } from './rag.constants';
 import { InjectRagEmbedder, RagEmbedder } from './rag-embedder.interface';
 import { RagStoreStatus } from './rag-store.status';
-import { RagToolEntry, RagTools } from './rag.tools';
-
-/** A RegisteredTool from `@McpTool`-style options, with the annotation defaults the explorer applies. */
-function toRegisteredTool({ options, source, handler }: RagToolEntry): RegisteredTool {
-  return {
-    definition: {
-      name: options.name,
-      ...(options.title ? { title: options.title } : {}),
-      description: options.description,
-      inputSchema: dtoJsonSchema(options.input),
-      ...(options.output ? { outputSchema: dtoJsonSchema(options.output) } : {}),
-      annotations: {
-        readOnlyHint: options.annotations.readOnlyHint,
-        destructiveHint: options.annotations.destructiveHint ?? !options.annotations.readOnlyHint,
-        idempotentHint: options.annotations.idempotentHint ?? options.annotations.readOnlyHint,
-        openWorldHint: options.annotations.openWorldHint ?? false,
-      },
-    },
-    input: options.input,
-    output: options.output,
-    timeoutMs: options.timeoutMs,
-    scopes: options.scopes ?? [],
-    source,
-    handler,
-  };
-}
+import { RagTools } from './rag.tools';
 
 /**
  * At module init (before the MCP explorer and any client listing) decides whether the RAG tools serve:
@@ -68,7 +43,7 @@ export class RagToolsRegistrar implements OnModuleInit {
       return;
     }
     for (const entry of this.tools.entries()) {
-      this.registry.register(toRegisteredTool(entry));
+      this.registry.register(registeredToolFrom(entry.source, entry.options, entry.handler));
       this.logger.info(`${entry.source} -> ${entry.options.name}`);
     }
     this.status.set(true, 'ready');

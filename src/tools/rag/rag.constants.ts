@@ -22,4 +22,4 @@ export const PGVECTOR_INSTALL_HINT =
   'source) and run CREATE EXTENSION vector as a superuser, then restart; or use the embedded database (leave DB_URL unset), which ships pgvector';
 
 /** Command that rebuilds every stored embedding with the configured embedder. */
-export const REINDEX_HINT = 'npm run rag:ingest -- --reindex';
+export const REINDEX_HINT = 'npm run rag:reindex';

@@ -86,6 +86,11 @@ export class RagRepository {
     return rows.map((row) => row.embedder);
   }
 
+  async idsIndexedWithOther(embedder: string): Promise<string[]> {
+    const rows = (await this.dataSource.query('SELECT id FROM rag_documents WHERE embedder <> $1 ORDER BY created_at, id', [embedder])) as { id: string }[];
+    return rows.map((row) => row.id);
+  }
+
   async findBySource(source: string): Promise<RagDocumentRow | undefined> {
     const rows = (await this.dataSource.query(`SELECT ${DOCUMENT_COLUMNS} FROM rag_documents WHERE source = $1`, [source])) as RagDocumentRow[];
     return rows[0];

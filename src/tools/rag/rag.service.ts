@@ -78,6 +78,23 @@ export class RagService {
     return { documents: results, chunks_written: written };
   }
 
+  /**
+   * Re-embeds, with the configured embedder, every document indexed with another one (one document per
+   * transaction, so an interrupted run can simply be started again). Answers how many were re-indexed.
+   */
+  async reindex(call: RagCall): Promise<number> {
+    const ids = await this.store(() => this.repository.idsIndexedWithOther(this.embedder.name));
+    for (const [index, id] of ids.entries()) {
+      call.signal.throwIfAborted();
+      const row = await this.store(() => this.repository.findById(id));
+      if (row) {
+        await this.ingestOne({ text: row.content, title: row.title ?? undefined, source: row.source ?? undefined, metadata: row.metadata }, call.signal);
+      }
+      await call.onProgress?.(index + 1, ids.length, row?.source ?? id);
+    }
+    return ids.length;
+  }
+
   private async ingestOne(document: RagIngestDocument, signal: AbortSignal): Promise<RagIngestedDocument> {
     const hash = sha256(document.text);
     const source = document.source ?? null;

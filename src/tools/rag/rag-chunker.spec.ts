@@ -1,0 +1,46 @@
+import { chunkDocument } from './rag-chunker';
+
+describe('chunkDocument', () => {
+  it('keeps Markdown headings as context and numbers chunks in order', () => {
+    const chunks = chunkDocument('Intro text.\n\n# Guide\n\n## Install\n\nRun npm ci.\n\n## Run\n\nRun npm start.', { size: 200, overlap: 0 });
+    expect(chunks).toEqual([
+      { ordinal: 0, heading: null, text: 'Intro text.' },
+      { ordinal: 1, heading: 'Guide > Install', text: 'Run npm ci.' },
+      { ordinal: 2, heading: 'Guide > Run', text: 'Run npm start.' },
+    ]);
+  });
+
+  it('packs paragraphs up to the size, splits long ones at sentences, and overlaps whole sentences', () => {
+    const sentence = (i: number): string => `Sentence number ${i} says something short.`;
+    const paragraph = Array.from({ length: 12 }, (_, i) => sentence(i)).join(' ');
+    const chunks = chunkDocument(paragraph, { size: 150, overlap: 60 });
+    expect(chunks.length).toBeGreaterThan(3);
+    for (const chunk of chunks) expect(chunk.text.length).toBeLessThanOrEqual(150);
+    expect(chunks.map((chunk) => chunk.ordinal)).toEqual(chunks.map((_, i) => i));
+    // Each chunk after the first starts with the last sentence of the previous one.
+    for (let i = 1; i < chunks.length; i++) {
+      const last = chunks[i - 1].text.split(/(?<=\.)\s+/).pop() as string;
+      expect(chunks[i].text.startsWith(last)).toBe(true);
+    }
+    expect(chunks.map((chunk) => chunk.text).join(' ')).toContain(sentence(11));
+  });
+
+  it('cuts a sentence longer than the size between words, and is deterministic', () => {
+    const text = Array.from({ length: 100 }, (_, i) => `word${i}`).join(' ');
+    const chunks = chunkDocument(text, { size: 50, overlap: 0 });
+    expect(chunks.every((chunk) => chunk.text.length <= 50)).toBe(true);
+    expect(chunks.map((chunk) => chunk.text).join(' ')).toBe(text);
+    expect(chunkDocument(text, { size: 50, overlap: 0 })).toEqual(chunks);
+  });
+
+  it('keeps a code fence in one paragraph and ignores headings inside it', () => {
+    const chunks = chunkDocument('# A\n\n```sh\n# not a heading\n\nnpm start\n```\n\nAfter.', { size: 500, overlap: 0 });
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0].heading).toBe('A');
+    expect(chunks[0].text).toContain('# not a heading\n\nnpm start');
+  });
+
+  it('answers nothing for an empty document', () => {
+    expect(chunkDocument('\n\n  \n', { size: 100, overlap: 10 })).toEqual([]);
+  });
+});
