@@ -1,12 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { CallToolResult, ProtocolError, ProtocolErrorCode, Server, Tool } from '@modelcontextprotocol/server';
+import {
+  CallToolResult,
+  ContentBlock,
+  ProtocolError,
+  ProtocolErrorCode,
+  ReadResourceResult,
+  ResourceNotFoundError,
+  Server,
+  ServerCapabilities,
+  Tool,
+} from '@modelcontextprotocol/server';
+import type { Logger } from 'pino';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { PACKAGE_INFO } from '../../config/package-info';
 import { Principal } from '../auth/principal.interface';
 import { toErrorResponse } from '../errors/error-response';
 import { InFlightCalls } from './in-flight-calls';
 import { MCP_SERVER_NAME } from './mcp.constants';
-import { ToolDoor } from './tool-call.interface';
+import { ResourceRegistry } from './resource.registry';
+import { ToolDoor, ToolOutput } from './tool-call.interface';
 import { ToolInvoker } from './tool-invoker.service';
 import { ToolRegistry } from './tool.registry';
 import { UnknownToolException } from './unknown-tool.exception';
@@ -26,8 +39,9 @@ export interface McpCaller {
 
 /**
  * Builds a fresh low-level SDK `Server` per HTTP request (or per stdio connection): never shared between
- * clients. It only routes `tools/list` to the registry and `tools/call` to the ToolInvoker, so building
- * one is cheap and nothing (no schema compiler) is rebuilt per request.
+ * clients. It only routes `tools/list` to the registry and `tools/call` to the ToolInvoker (and, when a family
+ * registered resource templates, `resources/*` to the ResourceRegistry), so building one is cheap and nothing
+ * (no schema compiler) is rebuilt per request.
  */
 @Injectable()
 export class McpServerFactory {
@@ -35,14 +49,17 @@ export class McpServerFactory {
     private readonly registry: ToolRegistry,
     private readonly invoker: ToolInvoker,
     private readonly inFlight: InFlightCalls,
+    private readonly resources: ResourceRegistry,
+    @InjectPinoLogger(McpServerFactory.name) private readonly pino: PinoLogger,
   ) {}
 
   create(caller: McpCaller): Server {
     const scope = caller.cancellationScope ?? `instance:${randomUUID()}`;
-    const server = new Server(
-      { name: MCP_SERVER_NAME, version: PACKAGE_INFO.version },
-      { capabilities: { tools: { listChanged: false } } },
-    );
+    const withResources = !this.resources.empty;
+    const capabilities: ServerCapabilities = withResources
+      ? { tools: { listChanged: false }, resources: {} }
+      : { tools: { listChanged: false } };
+    const server = new Server({ name: MCP_SERVER_NAME, version: PACKAGE_INFO.version }, { capabilities });
     // Our DTO schemas are plain JSON Schema objects (`type: 'object'` always); the SDK types them as JSON values.
     server.setRequestHandler('tools/list', () => ({ tools: this.registry.definitions() as unknown as Tool[] }));
     server.setNotificationHandler('notifications/cancelled', (notification) => {
@@ -70,7 +87,7 @@ export class McpServerFactory {
                     params: { progressToken, progress, total, message },
                   }),
         });
-        const result: CallToolResult = { content: [{ type: 'text', text: output.text }] };
+        const result: CallToolResult = { content: contentOf(output) };
         return output.structured ? { ...result, structuredContent: output.structured } : result;
       } catch (error) {
         if (error instanceof UnknownToolException) {
@@ -89,6 +106,81 @@ export class McpServerFactory {
         tracked.done();
       }
     });
+    if (withResources) this.serveResources(server, caller);
     return server;
   }
+
+  private serveResources(server: Server, caller: McpCaller): void {
+    const allowed = (scopes: readonly string[] | undefined): boolean =>
+      caller.principal.scopes.includes('*') || (scopes ?? []).every((scope) => caller.principal.scopes.includes(scope));
+    server.setRequestHandler('resources/templates/list', () => ({
+      resourceTemplates: this.resources.list().map((t) => ({
+        uriTemplate: t.uriTemplate,
+        name: t.name,
+        ...(t.title ? { title: t.title } : {}),
+        description: t.description,
+        mimeType: t.mimeType,
+      })),
+    }));
+    server.setRequestHandler('resources/list', async () => {
+      const lists = await Promise.all(
+        this.resources
+          .list()
+          .filter((t) => t.list && allowed(t.scopes))
+          .map(async (t) => (await t.list?.()) ?? []),
+      );
+      return { resources: lists.flat().map((r) => ({ ...r })) };
+    });
+    server.setRequestHandler('resources/read', async (request, ctx): Promise<ReadResourceResult> => {
+      const uri = request.params.uri;
+      const requestId = caller.requestId();
+      const base = (PinoLogger.root as Logger | undefined) ?? this.pino.logger;
+      const logger = base.child({ request_id: requestId });
+      let outcome = 'ok';
+      try {
+        const found = this.resources.match(uri);
+        if (!found) {
+          outcome = 'not_found';
+          throw new ResourceNotFoundError(uri);
+        }
+        const missing = (found.template.scopes ?? []).filter((scope) => !allowed([scope]));
+        if (missing.length > 0) {
+          outcome = 'forbidden';
+          throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `This key lacks the scope(s): ${missing.join(', ')}`);
+        }
+        let content;
+        try {
+          content = await found.template.read(uri, found.variables, { signal: ctx.mcpReq.signal, requestId, principal: caller.principal });
+        } catch (error) {
+          outcome = 'error';
+          if (error instanceof ProtocolError) throw error;
+          logger.error({ err: error, uri }, 'resource read failed');
+          throw new ProtocolError(ProtocolErrorCode.InternalError, `Reading ${uri} failed (request ${requestId})`);
+        }
+        if (!content) {
+          outcome = 'not_found';
+          throw new ResourceNotFoundError(uri);
+        }
+        return { contents: [{ uri, mimeType: content.mimeType, text: content.text }] };
+      } finally {
+        logger.info({ audit: true, uri, key_id: caller.principal.keyId, door: caller.door, outcome }, 'resource read');
+      }
+    });
+  }
+}
+
+/** The JSON text, then any resource links the tool derived from its result. */
+function contentOf(output: ToolOutput): ContentBlock[] {
+  const text: ContentBlock = { type: 'text', text: output.text };
+  const links = (output.links ?? []).map(
+    (link): ContentBlock => ({
+      type: 'resource_link',
+      uri: link.uri,
+      name: link.name,
+      ...(link.title !== undefined ? { title: link.title } : {}),
+      ...(link.mimeType !== undefined ? { mimeType: link.mimeType } : {}),
+      ...(link.description !== undefined ? { description: link.description } : {}),
+    }),
+  );
+  return [text, ...links];
 }

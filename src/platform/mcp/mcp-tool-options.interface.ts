@@ -1,3 +1,5 @@
+import { ToolResourceLink } from './tool-call.interface';
+
 /** Hints a client may show or use to decide how careful to be with a tool (MCP `ToolAnnotations`). */
 export interface McpToolAnnotations {
   /** The tool does not change anything. */
@@ -29,4 +31,9 @@ export interface McpToolOptions {
   readonly timeoutMs?: number;
   /** Scopes the caller's key must hold; none means any authenticated caller. */
   readonly scopes?: readonly string[];
+  /**
+   * Resource links to add to a successful MCP result, derived from the (validated) result: sent as
+   * `resource_link` content items after the JSON text, never inside `structuredContent`.
+   */
+  readonly resourceLinks?: (result: unknown) => readonly ToolResourceLink[];
 }

@@ -8,6 +8,7 @@ import { McpServerFactory } from './mcp-server.factory';
 import { McpStdioServer } from './mcp-stdio.server';
 import { McpToolsExplorer } from './mcp-tools.explorer';
 import { OriginGuard } from './origin.guard';
+import { ResourceRegistry } from './resource.registry';
 import { ToolInvoker } from './tool-invoker.service';
 import { ToolRegistry } from './tool.registry';
 import { ToolsController } from './tools.controller';
@@ -19,7 +20,7 @@ import { ToolsController } from './tools.controller';
 @Module({
   imports: [DiscoveryModule],
   controllers: [McpController, ToolsController],
-  providers: [InFlightCalls, ToolRegistry, McpToolsExplorer, ToolInvoker, McpServerFactory, McpHttpHandler, McpStdioServer, OriginGuard, ...mcpMetrics],
-  exports: [ToolRegistry, ToolInvoker, McpServerFactory, McpStdioServer],
+  providers: [InFlightCalls, ToolRegistry, ResourceRegistry, McpToolsExplorer, ToolInvoker, McpServerFactory, McpHttpHandler, McpStdioServer, OriginGuard, ...mcpMetrics],
+  exports: [ToolRegistry, ResourceRegistry, ToolInvoker, McpServerFactory, McpStdioServer],
 })
 export class McpModule {}

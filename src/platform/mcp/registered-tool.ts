@@ -33,5 +33,6 @@ export function registeredToolFrom(
     scopes: options.scopes ?? [],
     source,
     handler,
+    ...(options.resourceLinks ? { resourceLinks: options.resourceLinks } : {}),
   };
 }

@@ -15,8 +15,21 @@ export interface ToolCall {
   readonly onProgress?: (progress: number, total?: number, message?: string) => Promise<void>;
 }
 
-/** A successful call's answer: JSON text always, the structured object when the result is one. */
+/** A link from a tool result to an MCP resource (sent as a `resource_link` content item over MCP). */
+export interface ToolResourceLink {
+  readonly uri: string;
+  readonly name: string;
+  readonly title?: string;
+  readonly mimeType?: string;
+  readonly description?: string;
+}
+
+/**
+ * A successful call's answer: JSON text always, the structured object when the result is one, and the resource
+ * links the tool's `resourceLinks` option derived from the result (MCP doors only; REST ignores them).
+ */
 export interface ToolOutput {
   readonly text: string;
   readonly structured?: Record<string, unknown>;
+  readonly links?: readonly ToolResourceLink[];
 }

@@ -140,6 +140,12 @@ export class ToolInvoker {
       }
       result = checked.value;
     }
+    const links = tool.resourceLinks?.(result);
+    const output = this.plainOutput(result);
+    return links && links.length > 0 ? { ...output, links } : output;
+  }
+
+  private plainOutput(result: unknown): ToolOutput {
     if (typeof result === 'string') return { text: result };
     if (result === undefined) return { text: '' };
     const json = JSON.stringify(result);

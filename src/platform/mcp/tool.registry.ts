@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DtoClass, McpToolAnnotations } from './mcp-tool-options.interface';
 import { JsonSchema } from './dto-json-schema';
+import { ToolResourceLink } from './tool-call.interface';
 import { ToolContext } from './tool-context.interface';
 
 /** What clients see of a tool (`tools/list`, `GET /v1/tools`, the OpenAPI document). */
@@ -23,6 +24,8 @@ export interface RegisteredTool {
   /** Where it came from, as `Class.method` (for logs and duplicate errors). */
   readonly source: string;
   readonly handler: (input: object, ctx: ToolContext) => unknown;
+  /** Resource links derived from a successful result (see `McpToolOptions.resourceLinks`). */
+  readonly resourceLinks?: (result: unknown) => readonly ToolResourceLink[];
 }
 
 /** Every tool of the server, filled once at bootstrap by the explorer; listed in name order. */

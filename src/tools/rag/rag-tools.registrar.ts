@@ -8,6 +8,7 @@ import {
   vectorExtensionInstalled,
 } from '../../platform/database/migrations/1764806400000-rag-store';
 import { registeredToolFrom } from '../../platform/mcp/registered-tool';
+import { ResourceRegistry } from '../../platform/mcp/resource.registry';
 import { ToolRegistry } from '../../platform/mcp/tool.registry';
 import { RagConfig } from './rag.config';
 import { PGVECTOR_INSTALL_HINT } from './rag.constants';
@@ -18,13 +19,14 @@ import { RagTools } from './rag.tools';
 /**
  * At module init (before the MCP explorer and any client listing) decides whether the RAG tools serve:
  * RAG enabled (ENABLE_RAG, or unset on the embedded database), pgvector present, the store's tables there,
- * the embedder ready. Otherwise registers nothing and logs one line saying why (and how to install
+ * the embedder ready. Then registers the tools and the `rag://documents/{id}` resource template. Otherwise registers nothing and logs one line saying why (and how to install
  * pgvector); the rest of the server runs on.
  */
 @Injectable()
 export class RagToolsRegistrar implements OnModuleInit {
   constructor(
     private readonly registry: ToolRegistry,
+    private readonly resources: ResourceRegistry,
     private readonly config: RagConfig,
     private readonly tools: RagTools,
     private readonly status: RagStoreStatus,
@@ -46,6 +48,7 @@ export class RagToolsRegistrar implements OnModuleInit {
       this.registry.register(registeredToolFrom(entry.source, entry.options, entry.handler));
       this.logger.info(`${entry.source} -> ${entry.options.name}`);
     }
+    this.resources.register(this.tools.resourceTemplate());
     this.status.set(true, 'ready');
     this.logger.info({ embedder: this.embedder.name, dimension: this.embedder.dimension }, 'RAG tools enabled');
   }

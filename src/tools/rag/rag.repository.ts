@@ -153,6 +153,11 @@ export class RagRepository {
     }
   }
 
+  /** The most recently created documents, newest first. */
+  async latest(limit: number): Promise<RagDocumentRow[]> {
+    return (await this.dataSource.query(`SELECT ${DOCUMENT_COLUMNS} FROM rag_documents ORDER BY created_at DESC, id DESC LIMIT $1`, [limit])) as RagDocumentRow[];
+  }
+
   async list(limit: number, offset: number, source?: string): Promise<{ rows: RagDocumentRow[]; total: number }> {
     const where = source === undefined ? '' : 'WHERE source = $3';
     const params: unknown[] = source === undefined ? [limit, offset] : [limit, offset, source];

@@ -170,6 +170,11 @@ export class RagService {
     return { documents: rows.map(summary), total };
   }
 
+  /** The latest `limit` documents, newest first (the `rag://documents/{id}` resources a client can list). */
+  async latest(limit: number): Promise<RagDocumentSummary[]> {
+    return (await this.store(() => this.repository.latest(limit))).map(summary);
+  }
+
   async get(id: string): Promise<RagDocumentSummary & { content: string }> {
     const row = await this.store(() => this.repository.findById(id));
     if (!row) throw new ToolNotFoundException(`Document ${id} does not exist`);

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { ToolNotFoundException } from '../../platform/errors/tool.exception';
 import { McpToolOptions } from '../../platform/mcp/mcp-tool-options.interface';
+import { ResourceContent, ResourceTemplateEntry } from '../../platform/mcp/resource.registry';
+import { ToolResourceLink } from '../../platform/mcp/tool-call.interface';
 import { ToolContext } from '../../platform/mcp/tool-context.interface';
 import { MAX_DOCUMENTS_PER_INGEST, MAX_DOCUMENT_BYTES } from './rag.constants';
 import {
@@ -19,6 +22,21 @@ export interface RagToolEntry {
   readonly options: McpToolOptions;
   readonly source: string;
   readonly handler: (input: object, ctx: ToolContext) => unknown;
+}
+
+/** How many documents `resources/list` shows (the newest). */
+export const LISTED_DOCUMENT_RESOURCES = 100;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One `resource_link` per document among the hits, in rank order. */
+function documentLinks(result: unknown): ToolResourceLink[] {
+  const links = new Map<string, ToolResourceLink>();
+  for (const hit of (result as RagSearchOutput).results) {
+    if (links.has(hit.uri)) continue;
+    links.set(hit.uri, { uri: hit.uri, name: hit.title ?? hit.source ?? hit.document_id, mimeType: 'text/markdown' });
+  }
+  return [...links.values()];
 }
 
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
@@ -48,6 +66,38 @@ export class RagTools {
 
   delete(input: RagDocumentIdInput): Promise<RagDeletedDocument> {
     return this.rag.delete(input.id);
+  }
+
+  /** A document as the `rag://documents/{id}` resource: its title as a heading, then its text; undefined when unknown. */
+  async readDocument(id: string): Promise<ResourceContent | undefined> {
+    if (!UUID.test(id)) return undefined;
+    try {
+      const document = await this.rag.get(id);
+      return { text: document.title ? `# ${document.title}\n\n${document.content}` : document.content, mimeType: 'text/markdown' };
+    } catch (error) {
+      if (error instanceof ToolNotFoundException) return undefined;
+      throw error;
+    }
+  }
+
+  /** The resource template the registrar registers alongside the tools. */
+  resourceTemplate(): ResourceTemplateEntry {
+    return {
+      uriTemplate: 'rag://documents/{id}',
+      name: 'rag_document',
+      title: 'Knowledge-base document',
+      description: 'An ingested document (its title as a heading, then its full text), by id as rag_search and rag_list_documents answer it.',
+      mimeType: 'text/markdown',
+      scopes: ['rag:read'],
+      list: async () =>
+        (await this.rag.latest(LISTED_DOCUMENT_RESOURCES)).map((document) => ({
+          uri: document.uri,
+          name: document.title ?? document.source ?? document.id,
+          ...(document.title ? { title: document.title } : {}),
+          mimeType: 'text/markdown',
+        })),
+      read: (_uri, match) => this.readDocument(match.id),
+    };
   }
 
   entries(): RagToolEntry[] {
@@ -82,6 +132,7 @@ export class RagTools {
           annotations: READ_ONLY,
           timeoutMs: 15_000,
           scopes: ['rag:read'],
+          resourceLinks: documentLinks,
         },
         source: 'RagTools.search',
         handler: (input, ctx) => this.search(input as RagSearchInput, ctx),
