@@ -3,8 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Dennis', 'Radia', 'Linus', 'Sophie', 'Tim', 'Hedy', 'John'];
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Hamilton', 'Ritchie', 'Perlman', 'Torvalds', 'Wilson', 'Berners-Lee', 'Lamarr', 'Backus'];
 
-/** Mulberry32: a tiny seeded PRNG, so every database gets exactly the same sample data. */
-function random(seed: number): () => number {
+/** Mulberry32: a tiny seeded PRNG, so every database gets exactly the same sample data (the benchmarks use it too). */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -23,7 +23,7 @@ export interface SampleData {
 
 /** 500 customers and 5000 orders over 2024–2025, identical on every run. */
 export function generateSampleData(customerCount = 500, orderCount = 5000): SampleData {
-  const next = random(20_260_728);
+  const next = seededRandom(20_260_728);
   const start = Date.UTC(2024, 0, 1);
   const span = Date.UTC(2026, 0, 1) - start;
   const customers = Array.from({ length: customerCount }, (_, i) => {

@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Environment } from '../../config/environment';
 import { DatabaseTarget, InjectDatabaseTarget } from '../../platform/database/database-target';
-import { DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE } from './rag.constants';
 
 /** The RAG family's settings. */
 export interface RagSettings {
@@ -27,12 +25,8 @@ export interface RagSettings {
 /** Replaces some settings (tests, the CLI); provided by `RagModule.register()`. */
 export const RAG_SETTINGS_OVERRIDES = Symbol('RAG_SETTINGS_OVERRIDES');
 
-const DEFAULT_EMBEDDINGS_URL = 'http://127.0.0.1:11434';
 
-/**
- * The RAG family's settings, read once from the validated environment. Variables the environment class does
- * not declare yet read as unset and take the defaults here.
- */
+/** The RAG family's settings, read once from the validated environment (tests and the CLI may override). */
 @Injectable()
 export class RagConfig implements RagSettings {
   readonly enabled: boolean;
@@ -49,23 +43,17 @@ export class RagConfig implements RagSettings {
     @InjectDatabaseTarget() target: DatabaseTarget,
     @Optional() @Inject(RAG_SETTINGS_OVERRIDES) overrides?: Partial<RagSettings>,
   ) {
-    const loose = config as unknown as ConfigService<Record<string, unknown>>;
-    const text = (name: string): string | undefined => {
-      const value = loose.get(name);
-      return value === undefined || value === null || value === '' ? undefined : String(value);
-    };
-    const integer = (name: string, fallback: number): number => {
-      const value = Number(text(name));
-      return Number.isInteger(value) && value > 0 ? value : fallback;
-    };
     const embedded = target.embedded !== undefined;
     this.enabled = overrides?.enabled ?? config.get('ENABLE_RAG', { infer: true }) ?? embedded;
     this.embeddingModel = overrides?.embeddingModel ?? config.get('RAG_EMBEDDING_MODEL', { infer: true });
-    this.embeddingsUrl = overrides?.embeddingsUrl ?? text('RAG_EMBEDDINGS_URL') ?? DEFAULT_EMBEDDINGS_URL;
-    this.embeddingsApiKey = overrides?.embeddingsApiKey ?? text('RAG_EMBEDDINGS_API_KEY');
-    this.chunkSize = overrides?.chunkSize ?? integer('RAG_CHUNK_SIZE', DEFAULT_CHUNK_SIZE);
-    this.chunkOverlap = Math.min(overrides?.chunkOverlap ?? integer('RAG_CHUNK_OVERLAP', DEFAULT_CHUNK_OVERLAP), Math.floor(this.chunkSize / 2));
+    this.embeddingsUrl = overrides?.embeddingsUrl ?? config.get('RAG_EMBEDDINGS_URL', { infer: true });
+    this.embeddingsApiKey = overrides?.embeddingsApiKey ?? config.get('RAG_EMBEDDINGS_API_KEY', { infer: true });
+    this.chunkSize = overrides?.chunkSize ?? config.get('RAG_CHUNK_SIZE', { infer: true });
+    this.chunkOverlap = Math.min(
+      overrides?.chunkOverlap ?? config.get('RAG_CHUNK_OVERLAP', { infer: true }),
+      Math.floor(this.chunkSize / 2),
+    );
     this.seedCorpus = overrides?.seedCorpus ?? (embedded && config.get('DB_SEED_SAMPLE_DATA', { infer: true }));
-    this.corpusDir = overrides?.corpusDir ?? text('RAG_CORPUS_DIR') ?? join(process.cwd(), 'corpus');
+    this.corpusDir = overrides?.corpusDir ?? config.get('RAG_CORPUS_DIR', { infer: true });
   }
 }

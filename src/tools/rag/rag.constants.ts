@@ -3,10 +3,6 @@ import { RAG_EMBEDDING_DIMENSION } from '../../platform/database/migrations/1764
 /** Dimension of every embedding the store holds (fixed by the `vector(256)` column). */
 export const RAG_DIMENSION = RAG_EMBEDDING_DIMENSION;
 
-/** Chunk size target and overlap, in characters (RAG_CHUNK_SIZE / RAG_CHUNK_OVERLAP). */
-export const DEFAULT_CHUNK_SIZE = 800;
-export const DEFAULT_CHUNK_OVERLAP = 120;
-
 /** Bounds of one `rag_ingest` call. */
 export const MAX_DOCUMENT_BYTES = 1024 * 1024;
 export const MAX_DOCUMENTS_PER_INGEST = 50;

@@ -1,0 +1,222 @@
+// `npm run bench:rag`: the RAG store on the embedded database (PGlite with pgvector, in-process, loopback):
+// ingest throughput with the default embedder (HashingEmbedder, 256 dims), HNSW vector search latency at two
+// values of hnsw.ef_search, recall@10 against exact brute-force KNN over the same vectors in the same run, and
+// the latency of the repository's hybrid search statement. See bench/README.md ("RAG").
+//
+// Environment: BENCH_RAG_SIZES="10000,100000" (chunks), BENCH_RAG_QUERIES=100, BENCH_RAG_EF="40,100".
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { log, ROOT } from './bench-kit';
+
+const SIZES = (process.env.BENCH_RAG_SIZES ?? '10000,100000').split(',').map(Number);
+const QUERIES = Number(process.env.BENCH_RAG_QUERIES ?? 100);
+const EF_SEARCH = (process.env.BENCH_RAG_EF ?? '40,100').split(',').map(Number);
+const K = 10;
+const CHUNKS_PER_DOCUMENT = 100;
+/** Rows per multi-row INSERT (5 parameters each), as in rag.repository.ts. */
+const INSERT_BATCH = 500;
+const VECTOR_SQL = `SELECT id FROM rag_chunks ORDER BY embedding <=> $1::vector LIMIT ${K}`;
+
+interface Embedder {
+  readonly dimension: number;
+  embed(texts: readonly string[]): Promise<number[][]>;
+}
+/** The build's seeded PRNG (src/platform/database/sample-data.ts), set once the modules are loaded. */
+let rng: (seed: number) => () => number;
+
+interface Modules {
+  EmbeddedPostgres: { start(options: { dataDir: string }): Promise<{ url: string; stop(): Promise<void> }> };
+  HashingEmbedder: new () => Embedder;
+  createRagSchema(runner: { query(sql: string, params?: unknown[]): Promise<unknown> }): Promise<void>;
+  vectorLiteral(vector: readonly number[]): string;
+  seededRandom(seed: number): () => number;
+  RagRepository: new (dataSource: unknown) => { search(query: { mode: 'hybrid'; text: string; embedding: number[]; k: number }): Promise<unknown[]> };
+}
+
+/** A vocabulary of made-up words drawn with a Zipf-like skew (a few frequent words, a long tail). */
+function wordSource(random: () => number, size = 6000): () => string {
+  const syllables = ['ka', 'lo', 'mi', 'ten', 'ra', 'vos', 'qui', 'ne', 'dor', 'sa', 'pel', 'u', 'tri', 'gan', 'ex', 'bo', 'zu', 'mar'];
+  const vocabulary = Array.from({ length: size }, (_, i) => {
+    let word = '';
+    for (let n = 2 + (i % 3); n > 0; n -= 1) word += syllables[Math.floor(random() * syllables.length)];
+    return `${word}${i % 7 === 0 ? i : ''}`;
+  });
+  return () => vocabulary[Math.floor(size * Math.pow(random(), 2.5))];
+}
+
+/** `count` chunk texts of 60–140 words. */
+function corpus(count: number): string[] {
+  const random = rng(42);
+  const word = wordSource(random);
+  return Array.from({ length: count }, () => Array.from({ length: 60 + Math.floor(random() * 80) }, word).join(' '));
+}
+
+/** Queries: a 8–20 word window of a random chunk with about one word in five replaced. */
+function queries(texts: readonly string[]): string[] {
+  const random = rng(7);
+  const word = wordSource(rng(42));
+  return Array.from({ length: QUERIES }, () => {
+    const tokens = texts[Math.floor(random() * texts.length)].split(' ');
+    const length = 8 + Math.floor(random() * 13);
+    const start = Math.floor(random() * Math.max(1, tokens.length - length));
+    return tokens
+      .slice(start, start + length)
+      .map((token) => (random() < 0.2 ? word() : token))
+      .join(' ');
+  });
+}
+
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+
+/** Exact top-K by cosine similarity (vectors are L2-normalised, so the dot product) over every chunk. */
+function exactKnn(matrix: Float32Array, dimension: number, query: readonly number[]): { kth: number; sims: Float64Array } {
+  const count = matrix.length / dimension;
+  const best: { id: number; sim: number }[] = [];
+  const sims = new Float64Array(count);
+  for (let row = 0; row < count; row += 1) {
+    let dot = 0;
+    const base = row * dimension;
+    for (let d = 0; d < dimension; d += 1) dot += matrix[base + d] * query[d];
+    sims[row] = dot;
+    if (best.length < K || dot > best[best.length - 1].sim) {
+      best.push({ id: row + 1, sim: dot });
+      best.sort((a, b) => b.sim - a.sim);
+      if (best.length > K) best.pop();
+    }
+  }
+  // Similarities of every chunk (id = row + 1), so a returned id tied with the K-th exact neighbour counts as correct.
+  return { kth: best[best.length - 1].sim, sims };
+}
+
+async function main(): Promise<void> {
+  const load = async <T>(...parts: string[]): Promise<T> => (await import(path.join(ROOT, 'dist', ...parts))) as T;
+  const modules: Modules = {
+    ...(await load<Pick<Modules, 'EmbeddedPostgres'>>('platform', 'database', 'embedded', 'embedded-postgres.js')),
+    ...(await load<Pick<Modules, 'HashingEmbedder'>>('tools', 'rag', 'hashing.embedder.js')),
+    ...(await load<Pick<Modules, 'createRagSchema'>>('platform', 'database', 'migrations', '1764806400000-rag-store.js')),
+    ...(await load<Pick<Modules, 'vectorLiteral' | 'RagRepository'>>('tools', 'rag', 'rag.repository.js')),
+    ...(await load<Pick<Modules, 'seededRandom'>>('platform', 'database', 'sample-data.js')),
+  };
+  rng = modules.seededRandom;
+  const embedder = new modules.HashingEmbedder();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-rag-'));
+  const started = Date.now();
+  const database = await modules.EmbeddedPostgres.start({ dataDir: path.join(dir, 'pgdata') });
+  const client = new Client({ connectionString: database.url });
+  await client.connect();
+  const query = async <R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]> => (await client.query(sql, params)).rows as R[];
+  const repository = new modules.RagRepository({ query });
+  const rows: string[] = [];
+  const notes: string[] = [];
+  try {
+    await query('CREATE EXTENSION IF NOT EXISTS vector');
+    await modules.createRagSchema({ query });
+    // Load first, build the HNSW index after (the GIN full-text index stays, as in production ingest).
+    await query('DROP INDEX rag_chunks_embedding_idx');
+    await query(`SET maintenance_work_mem = '${process.env.BENCH_RAG_MWM ?? '512MB'}'`);
+    for (const size of SIZES) {
+      await query('TRUNCATE rag_chunks, rag_documents RESTART IDENTITY');
+      await query('DROP INDEX IF EXISTS rag_chunks_embedding_idx');
+      const texts = corpus(size);
+      const matrix = new Float32Array(size * embedder.dimension);
+
+      // Ingest: embed + parameterized multi-row INSERTs, one document row per CHUNKS_PER_DOCUMENT chunks.
+      let t0 = performance.now();
+      for (let doc = 0; doc * CHUNKS_PER_DOCUMENT < size; doc += 1) {
+        const slice = texts.slice(doc * CHUNKS_PER_DOCUMENT, (doc + 1) * CHUNKS_PER_DOCUMENT);
+        const vectors = await embedder.embed(slice);
+        vectors.forEach((vector, i) => matrix.set(vector, (doc * CHUNKS_PER_DOCUMENT + i) * embedder.dimension));
+        const [document] = await query<{ id: string }>(
+          `INSERT INTO rag_documents (source, title, content, content_sha256, embedder, dim, chunk_count)
+           VALUES ($1, $2, '', 'bench', 'hashing', $3, $4) RETURNING id`,
+          [`bench://${doc}`, `doc ${doc}`, embedder.dimension, slice.length],
+        );
+        for (let offset = 0; offset < slice.length; offset += INSERT_BATCH) {
+          const params: unknown[] = [document.id];
+          const values = slice.slice(offset, offset + INSERT_BATCH).map((text, i) => {
+            params.push(offset + i, null, text, modules.vectorLiteral(vectors[offset + i]));
+            const base = 1 + i * 4;
+            return `($1, $${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}::vector)`;
+          });
+          await query(`INSERT INTO rag_chunks (document_id, ordinal, heading, text, embedding) VALUES ${values.join(', ')}`, params);
+        }
+      }
+      const ingestSeconds = (performance.now() - t0) / 1000;
+      const [{ max }] = await query<{ max: string }>('SELECT max(id) AS max FROM rag_chunks');
+      if (Number(max) !== size) throw new Error(`expected ids 1..${size}, max id is ${max}`);
+      log('rag', `${size}: ingested in ${ingestSeconds.toFixed(1)} s`);
+
+      t0 = performance.now();
+      await query('CREATE INDEX rag_chunks_embedding_idx ON rag_chunks USING hnsw (embedding vector_cosine_ops)');
+      const buildSeconds = (performance.now() - t0) / 1000;
+      await query('ANALYZE rag_chunks');
+      log('rag', `${size}: HNSW built in ${buildSeconds.toFixed(1)} s`);
+
+      const questions = queries(texts);
+      const embeddings = await embedder.embed(questions);
+      const literals = embeddings.map((vector) => modules.vectorLiteral(vector));
+      t0 = performance.now();
+      const exact = embeddings.map((vector) => exactKnn(matrix, embedder.dimension, vector));
+      log('rag', `${size}: exact KNN (JS) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+      const plan = (await query<{ 'QUERY PLAN': string }>(`EXPLAIN ${VECTOR_SQL.replace('$1', `'${literals[0]}'`)}`)).map((row) => row['QUERY PLAN']).join(' | ');
+      if (!plan.includes('rag_chunks_embedding_idx')) throw new Error(`vector search does not use the HNSW index: ${plan}`);
+
+      const ingest = Math.round(size / ingestSeconds);
+      for (const ef of EF_SEARCH) {
+        await query(`SET hnsw.ef_search = ${ef}`);
+        for (let i = 0; i < 5; i += 1) await query(VECTOR_SQL, [literals[i]]); // warm-up
+        const latencies: number[] = [];
+        let found = 0;
+        for (let i = 0; i < QUERIES; i += 1) {
+          const s = performance.now();
+          const hits = await query<{ id: string }>(VECTOR_SQL, [literals[i]]);
+          latencies.push(performance.now() - s);
+          const truth = exact[i];
+          found += hits.filter((hit) => truth.sims[Number(hit.id) - 1] >= truth.kth - 1e-6).length;
+        }
+        latencies.sort((a, b) => a - b);
+        const recall = found / (QUERIES * K);
+        rows.push(`| ${size} | vector | ${ingest} | ${buildSeconds.toFixed(1)} | ${ef} | ${percentile(latencies, 0.5).toFixed(2)} | ${percentile(latencies, 0.99).toFixed(2)} | ${recall.toFixed(3)} |`);
+        log('rag', rows[rows.length - 1]);
+      }
+
+      // The hybrid statement of RagRepository.search (vector list + full-text list, fused), default ef_search.
+      await query('RESET hnsw.ef_search');
+      const latencies: number[] = [];
+      for (let i = 0; i < QUERIES; i += 1) {
+        const s = performance.now();
+        await repository.search({ mode: 'hybrid', text: questions[i], embedding: embeddings[i], k: K });
+        latencies.push(performance.now() - s);
+      }
+      latencies.sort((a, b) => a - b);
+      rows.push(`| ${size} | hybrid (RagRepository.search) | | | 40 | ${percentile(latencies, 0.5).toFixed(2)} | ${percentile(latencies, 0.99).toFixed(2)} | n/a |`);
+      log('rag', rows[rows.length - 1]);
+      notes.push(`${size}: ${plan.replace(/'\[[^\]]*\]'/g, "'[...]'").replace(/\s+/g, ' ')}`);
+    }
+  } finally {
+    await client.end();
+    await database.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  process.stdout.write(
+    [
+      `RAG store on the embedded database, ${QUERIES} queries per row, k=${K}, embedder hashing (${embedder.dimension} dims); total ${Math.round((Date.now() - started) / 1000)} s.`,
+      '',
+      '| chunks | search | ingest chunks/s | index build s | ef_search | p50 ms | p99 ms | recall@10 |',
+      '|---|---|---|---|---|---|---|---|',
+      ...rows,
+      '',
+      'Targets: p99 < 30 ms at 100k chunks, recall@10 >= 0.95.',
+      ...notes.map((note) => `EXPLAIN ${note}`),
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:rag failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
