@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { RagChunk } from './rag-chunker';
-import { CANDIDATE_FACTOR, RRF_K } from './rag.constants';
+import { CANDIDATE_FACTOR, HNSW_EF_SEARCH, RRF_K } from './rag.constants';
 
 export type RagSearchMode = 'hybrid' | 'vector' | 'text';
 
@@ -226,6 +226,13 @@ export class RagRepository {
       FROM fused f JOIN rag_chunks c ON c.id = f.id JOIN rag_documents d ON d.id = c.document_id
       ORDER BY f.score DESC, c.document_id, c.ordinal
       LIMIT $2`;
-    return (await this.dataSource.query(sql, params)) as RagHitRow[];
+    if (query.mode === 'text') return (await this.dataSource.query(sql, params)) as RagHitRow[];
+    // HNSW returns at most ef_search rows per scan, so it must cover the candidate LIMIT; a wider beam also
+    // lifts recall (bench/README.md, "RAG"). SET LOCAL needs the transaction.
+    const efSearch = Math.max(HNSW_EF_SEARCH, query.k * CANDIDATE_FACTOR);
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL hnsw.ef_search = ${efSearch}`);
+      return (await manager.query(sql, params)) as RagHitRow[];
+    });
   }
 }
