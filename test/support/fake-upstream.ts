@@ -228,8 +228,13 @@ export class FakeUpstream {
       record.bytesWritten += chunk.length;
       if (!ok) {
         await new Promise<void>((resolve) => {
-          res.once('drain', resolve);
-          res.once('close', resolve);
+          const done = (): void => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.once('drain', done);
+          res.once('close', done);
         });
       }
     }
