@@ -31,6 +31,7 @@ export const SENSITIVE_VARIABLES: ReadonlySet<string> = new Set([
   'SQL_READONLY_URL',
   'API_AUTH_TOKEN',
   'RAG_EMBEDDINGS_API_KEY',
+  'RAG_DB_URL',
 ]);
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true } as const;
@@ -257,6 +258,11 @@ export class Environment {
   @IsString()
   @MinLength(1)
   RAG_EMBEDDING_MODEL = 'hashing';
+
+  /** A separate PostgreSQL (with pgvector) for the RAG store; default: the main database. */
+  @IsOptional()
+  @IsUrl({ ...URL_OPTIONS, protocols: ['postgres', 'postgresql'] })
+  RAG_DB_URL?: string;
 
   /** OpenAI-compatible embeddings server for `RAG_EMBEDDING_MODEL=openai:<model>` (`/v1/embeddings` is appended). */
   @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })

@@ -11,6 +11,7 @@ import { registeredToolFrom } from '../../platform/mcp/registered-tool';
 import { ResourceRegistry } from '../../platform/mcp/resource.registry';
 import { ToolRegistry } from '../../platform/mcp/tool.registry';
 import { RagConfig } from './rag.config';
+import { InjectRagDataSource } from './rag-data-source';
 import { PGVECTOR_INSTALL_HINT } from './rag.constants';
 import { InjectRagEmbedder, RagEmbedder } from './rag-embedder.interface';
 import { RagStoreStatus } from './rag-store.status';
@@ -30,7 +31,7 @@ export class RagToolsRegistrar implements OnModuleInit {
     private readonly config: RagConfig,
     private readonly tools: RagTools,
     private readonly status: RagStoreStatus,
-    private readonly dataSource: DataSource,
+    @InjectRagDataSource() private readonly dataSource: DataSource,
     @InjectDatabaseTarget() private readonly target: DatabaseTarget,
     @InjectRagEmbedder() private readonly embedder: RagEmbedder,
     @InjectPinoLogger('RagTools') private readonly logger: PinoLogger,

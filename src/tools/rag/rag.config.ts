@@ -5,7 +5,7 @@ import { DatabaseTarget, InjectDatabaseTarget } from '../../platform/database/da
 
 /** The RAG family's settings. */
 export interface RagSettings {
-  /** ENABLE_RAG; unset means on for the embedded database and off for an external server. */
+  /** ENABLE_RAG; unset means on for the embedded database or a RAG_DB_URL, off otherwise. */
   readonly enabled: boolean;
   /** RAG_EMBEDDING_MODEL: `hashing`, `openai:<model>` or `local:<dir>`. */
   readonly embeddingModel: string;
@@ -44,7 +44,7 @@ export class RagConfig implements RagSettings {
     @Optional() @Inject(RAG_SETTINGS_OVERRIDES) overrides?: Partial<RagSettings>,
   ) {
     const embedded = target.embedded !== undefined;
-    this.enabled = overrides?.enabled ?? config.get('ENABLE_RAG', { infer: true }) ?? embedded;
+    this.enabled = overrides?.enabled ?? config.get('ENABLE_RAG', { infer: true }) ?? (embedded || config.get('RAG_DB_URL', { infer: true }) !== undefined);
     this.embeddingModel = overrides?.embeddingModel ?? config.get('RAG_EMBEDDING_MODEL', { infer: true });
     this.embeddingsUrl = overrides?.embeddingsUrl ?? config.get('RAG_EMBEDDINGS_URL', { infer: true });
     this.embeddingsApiKey = overrides?.embeddingsApiKey ?? config.get('RAG_EMBEDDINGS_API_KEY', { infer: true });

@@ -2,6 +2,7 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { McpModule } from '../../platform/mcp/mcp.module';
 import { RagConfig, RAG_SETTINGS_OVERRIDES, RagSettings } from './rag.config';
 import { RagCorpusSeeder } from './rag-corpus.seeder';
+import { RagDataSourceCloser, ragDataSourceProvider } from './rag-data-source';
 import { RAG_EMBEDDER, RagEmbedder } from './rag-embedder.interface';
 import { ragEmbedderProvider } from './rag-embedder.provider';
 import { RagHealth } from './rag.health';
@@ -14,6 +15,8 @@ import { RagTools } from './rag.tools';
 
 const PROVIDERS: Provider[] = [
   RagConfig,
+  ragDataSourceProvider,
+  RagDataSourceCloser,
   ragEmbedderProvider,
   ...ragMetrics,
   RagStoreStatus,

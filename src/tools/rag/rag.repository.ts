@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { RagChunk } from './rag-chunker';
+import { InjectRagDataSource } from './rag-data-source';
 import { CANDIDATE_FACTOR, HNSW_EF_SEARCH, RRF_K } from './rag.constants';
 
 export type RagSearchMode = 'hybrid' | 'vector' | 'text';
@@ -66,7 +67,7 @@ export const vectorLiteral = (vector: readonly number[]): string => `[${vector.m
  */
 @Injectable()
 export class RagRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectRagDataSource() private readonly dataSource: DataSource) {}
 
   async tablesExist(): Promise<boolean> {
     const [row] = (await this.dataSource.query(`SELECT to_regclass('rag_chunks') IS NOT NULL AS present`)) as { present: boolean }[];
