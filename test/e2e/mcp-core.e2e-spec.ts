@@ -1,11 +1,7 @@
 import { DiagnosticsModule } from '../../src/tools/diagnostics/diagnostics.module';
 import { FixtureTools, FixtureToolsModule } from '../fixtures/fixture.tools';
 import { createMcpTestKit, McpTestKit } from '../support/mcp-test-kit';
-
-/** Error results carry `{error, status, request_id}` as JSON text (and as structuredContent without outputSchema). */
-function errorBodyOf(result: unknown): Record<string, unknown> {
-  return JSON.parse((result as { content: { text: string }[] }).content[0].text) as Record<string, unknown>;
-}
+import { errorOf } from '../support/tool-results';
 
 describe('MCP core through the test kit (in-memory SDK client)', () => {
   let kit: McpTestKit;
@@ -54,7 +50,7 @@ describe('MCP core through the test kit (in-memory SDK client)', () => {
     const result = await kit.client.callTool({ name: 'fixture_add', arguments: args });
     expect(result.isError).toBe(true);
     expect(result.structuredContent).toBeUndefined();
-    expect(errorBodyOf(result)).toMatchObject({ status: 'invalid', issues: expect.arrayContaining([{ field, message }]) });
+    expect(errorOf(result)).toMatchObject({ status: 'invalid', issues: expect.arrayContaining([{ field, message }]) });
   });
 
   it('names nested fields by their path', async () => {
@@ -69,7 +65,7 @@ describe('MCP core through the test kit (in-memory SDK client)', () => {
       structuredContent: { status: 'not_found', error: 'Customer 42 does not exist' },
     });
     expect((result.structuredContent as { request_id: string }).request_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(errorBodyOf(result)).toEqual(result.structuredContent);
+    expect(errorOf(result)).toEqual(result.structuredContent);
   });
 
   it('hides an unexpected error behind generic text and logs it in full', async () => {
@@ -82,7 +78,7 @@ describe('MCP core through the test kit (in-memory SDK client)', () => {
   it('refuses a result that breaks the output schema, as an error', async () => {
     const result = await kit.client.callTool({ name: 'fixture_bad_output', arguments: {} });
     expect(result.isError).toBe(true);
-    expect(errorBodyOf(result)).toMatchObject({ status: 'error', error: 'Internal server error' });
+    expect(errorOf(result)).toMatchObject({ status: 'error', error: 'Internal server error' });
   });
 
   it('refuses a tool whose scope the key lacks', async () => {

@@ -15,13 +15,7 @@ import { OpenAiEmbeddingsClient } from '../../src/tools/rag/openai-embeddings.cl
 import { DiagnosticsModule } from '../../src/tools/diagnostics/diagnostics.module';
 import { RagModule } from '../../src/tools/rag/rag.module';
 import { createMcpTestKit, McpTestKit } from '../support/mcp-test-kit';
-
-type CallResult = Awaited<ReturnType<McpTestKit['client']['callTool']>>;
-
-function resultOf<T = Record<string, unknown>>(result: CallResult): T {
-  if (result.isError) throw new Error(`tool failed: ${(result.content as { text: string }[])[0]?.text}`);
-  return result.structuredContent as T;
-}
+import { resultOf } from '../support/tool-results';
 
 interface Hit {
   source?: string;

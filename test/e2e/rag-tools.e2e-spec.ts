@@ -9,18 +9,7 @@ import { RAG_EMBEDDER, RagEmbedder } from '../../src/tools/rag/rag-embedder.inte
 import { RagModule } from '../../src/tools/rag/rag.module';
 import { RagService } from '../../src/tools/rag/rag.service';
 import { createMcpTestKit, McpTestKit } from '../support/mcp-test-kit';
-
-type CallResult = Awaited<ReturnType<McpTestKit['client']['callTool']>>;
-
-function resultOf<T = Record<string, unknown>>(result: CallResult): T {
-  if (result.isError) throw new Error(`tool failed: ${(result.content as { text: string }[])[0]?.text}`);
-  return result.structuredContent as T;
-}
-
-function errorOf(result: CallResult): { error: string; status: string; issues?: { field: string; message: string }[] } {
-  expect(result.isError).toBe(true);
-  return JSON.parse((result.content as { text: string }[])[0].text);
-}
+import { CallResult, errorOf, resultOf } from '../support/tool-results';
 
 interface Hit {
   document_id: string;

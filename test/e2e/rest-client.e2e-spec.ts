@@ -7,14 +7,7 @@ import { encodePathSegment } from '../../src/tools/rest/upstream-path';
 import { UpstreamRequest } from '../../src/tools/rest/upstream-request.interface';
 import { FakeUpstream, FAKE_CUSTOMERS } from '../support/fake-upstream';
 import { createMcpTestKit, McpTestKit } from '../support/mcp-test-kit';
-
-type CallResult = Awaited<ReturnType<McpTestKit['client']['callTool']>>;
-
-/** The `{error, status, issues?, request_id}` body of an error result (its JSON text). */
-function errorOf(result: CallResult): { error: string; status: string; request_id: string; issues?: { field: string; message: string }[] } {
-  expect(result.isError).toBe(true);
-  return JSON.parse((result.content as { text: string }[])[0].text);
-}
+import { CallResult, errorOf } from '../support/tool-results';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -14,6 +14,7 @@ import { SqlConfig } from '../../src/tools/sql/sql.config';
 import { sqlGuardProvider } from '../../src/tools/sql/sql-guard.provider';
 import { sqlMetrics } from '../../src/tools/sql/sql.metrics';
 import { createMcpTestKit, McpTestKit } from '../support/mcp-test-kit';
+import { errorOf } from '../support/tool-results';
 
 /**
  * The named-query catalog booted for real: the registrar and the read-only executor in a module of their
@@ -47,11 +48,6 @@ class SqlCatalogTestModule {}
 class SqlCatalogWithoutDatabaseModule {}
 
 const EXAMPLE_FILE = 'examples/queries.yaml';
-
-/** The `{error, status, request_id, issues}` body of an error result: JSON text (tools with an outputSchema). */
-function errorBodyOf(result: unknown): Record<string, unknown> {
-  return JSON.parse((result as { content: { text: string }[] }).content[0].text) as Record<string, unknown>;
-}
 
 const resultOf = (result: unknown): SqlQueryResult => {
   expect((result as { isError?: boolean }).isError).toBeFalsy();
@@ -179,12 +175,12 @@ describe('SQL named-query catalog', () => {
     ])('answers %s as invalid, naming the field', async (_what, args, issues) => {
       const result = await kit.client.callTool({ name: 'orders_by_customer', arguments: args });
       expect(result.isError).toBe(true);
-      expect(errorBodyOf(result)).toMatchObject({ status: 'invalid', issues });
+      expect(errorOf(result)).toMatchObject({ status: 'invalid', issues });
     });
 
     it('answers a missing required argument as invalid', async () => {
       const result = await kit.client.callTool({ name: 'monthly_revenue', arguments: { from: '2024-01-01' } });
-      expect(errorBodyOf(result)).toMatchObject({ status: 'invalid', issues: expect.arrayContaining([{ field: 'to', message: 'must be a date written YYYY-MM-DD' }]) });
+      expect(errorOf(result)).toMatchObject({ status: 'invalid', issues: expect.arrayContaining([{ field: 'to', message: 'must be a date written YYYY-MM-DD' }]) });
     });
   });
 

@@ -12,18 +12,7 @@ import { ToolException } from '../../src/platform/errors/tool.exception';
 import { SqlReadOnlyExecutor } from '../../src/tools/sql/sql-readonly.executor';
 import { SqlToolsModule } from '../../src/tools/sql/sql.module';
 import { createMcpTestKit, McpTestKit } from '../support/mcp-test-kit';
-
-type CallResult = Awaited<ReturnType<McpTestKit['client']['callTool']>>;
-
-function resultOf<T = Record<string, unknown>>(result: CallResult): T {
-  if (result.isError) throw new Error(`tool failed: ${(result.content as { text: string }[])[0]?.text}`);
-  return result.structuredContent as T;
-}
-
-function errorOf(result: CallResult): { error: string; status: string; issues?: { field: string; message: string }[] } {
-  expect(result.isError).toBe(true);
-  return JSON.parse((result.content as { text: string }[])[0].text);
-}
+import { CallResult, errorOf, resultOf } from '../support/tool-results';
 
 /** Thousands of millions of rows, all allowed by the policy: only the deadline stops it. */
 const RUNAWAY = 'SELECT count(*) FROM customers a, customers b, customers c, customers d';

@@ -12,20 +12,7 @@ import { SqlReadOnlyExecutor } from '../../src/tools/sql/sql-readonly.executor';
 import { SqlToolsModule } from '../../src/tools/sql/sql.module';
 import { createMcpTestKit, McpTestKit } from '../support/mcp-test-kit';
 import { TEST_DB_URL } from '../support/test-database';
-
-type CallResult = Awaited<ReturnType<McpTestKit['client']['callTool']>>;
-
-/** The structured result of a successful call. */
-function resultOf<T = Record<string, unknown>>(result: CallResult): T {
-  if (result.isError) throw new Error(`tool failed: ${(result.content as { text: string }[])[0]?.text}`);
-  return result.structuredContent as T;
-}
-
-/** The `{error, status, issues?, request_id}` body of an error result (its JSON text). */
-function errorOf(result: CallResult): { error: string; status: string; issues?: { field: string; message: string }[] } {
-  expect(result.isError).toBe(true);
-  return JSON.parse((result.content as { text: string }[])[0].text);
-}
+import { CallResult, errorOf, resultOf } from '../support/tool-results';
 
 interface QueryResult {
   columns: { name: string; type: string }[];
