@@ -8,7 +8,7 @@ import { DATABASE_TARGET, DatabaseTarget } from './database-target';
 import { databaseTargetProvider } from './database-target.provider';
 import { DatabaseHealth } from './database.health';
 import { runMigrations } from './migrate';
-import { typeOrmOptions } from './typeorm-options';
+import { poolSettingsFrom, typeOrmOptions } from './typeorm-options';
 
 @Global()
 @Module({ providers: [databaseTargetProvider], exports: [DATABASE_TARGET] })
@@ -26,15 +26,7 @@ class DatabaseTargetModule {}
     TypeOrmModule.forRootAsync({
       inject: [ConfigService, DATABASE_TARGET],
       useFactory: async (config: ConfigService<Environment, true>, target: DatabaseTarget) => {
-        const options = typeOrmOptions(
-          {
-            DB_POOL_SIZE: config.get('DB_POOL_SIZE', { infer: true }),
-            DB_POOL_MAX_OVERFLOW: config.get('DB_POOL_MAX_OVERFLOW', { infer: true }),
-            DB_POOL_RECYCLE_SECONDS: config.get('DB_POOL_RECYCLE_SECONDS', { infer: true }),
-            DB_QUERY_TIMEOUT_SECONDS: config.get('DB_QUERY_TIMEOUT_SECONDS', { infer: true }),
-          },
-          target,
-        );
+        const options = typeOrmOptions(poolSettingsFrom(config), target);
         await runMigrations(options, target.embedded !== undefined);
         return options;
       },

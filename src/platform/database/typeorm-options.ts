@@ -1,12 +1,23 @@
+import { ConfigService } from '@nestjs/config';
 import { DataSourceOptions } from 'typeorm';
 import { Environment } from '../../config/environment';
 import { DatabaseTarget } from './database-target';
 import { MIGRATIONS } from './migrations';
 
-type PoolSettings = Pick<
+export type PoolSettings = Pick<
   Environment,
   'DB_POOL_SIZE' | 'DB_POOL_MAX_OVERFLOW' | 'DB_POOL_RECYCLE_SECONDS' | 'DB_QUERY_TIMEOUT_SECONDS'
 >;
+
+/** The pool settings of the validated environment (every pool of the server uses the same ones). */
+export function poolSettingsFrom(config: ConfigService<Environment, true>): PoolSettings {
+  return {
+    DB_POOL_SIZE: config.get('DB_POOL_SIZE', { infer: true }),
+    DB_POOL_MAX_OVERFLOW: config.get('DB_POOL_MAX_OVERFLOW', { infer: true }),
+    DB_POOL_RECYCLE_SECONDS: config.get('DB_POOL_RECYCLE_SECONDS', { infer: true }),
+    DB_QUERY_TIMEOUT_SECONDS: config.get('DB_QUERY_TIMEOUT_SECONDS', { infer: true }),
+  };
+}
 
 /**
  * node-postgres pool settings from the environment: `max` = DB_POOL_SIZE + DB_POOL_MAX_OVERFLOW (pg has

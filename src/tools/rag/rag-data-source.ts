@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, Provider } from '@nestjs/com
 import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { Environment } from '../../config/environment';
-import { poolOptions } from '../../platform/database/typeorm-options';
+import { poolOptions, poolSettingsFrom } from '../../platform/database/typeorm-options';
 
 /** The database of the RAG store: RAG_DB_URL's own DataSource when set, else the main one. */
 export const RAG_DATA_SOURCE = Symbol('RAG_DATA_SOURCE');
@@ -14,15 +14,7 @@ export const ragDataSourceProvider: Provider = {
   useFactory: async (config: ConfigService<Environment, true>, main: DataSource): Promise<DataSource> => {
     const url = config.get('RAG_DB_URL', { infer: true });
     if (!url) return main;
-    const pool = poolOptions(
-      {
-        DB_POOL_SIZE: config.get('DB_POOL_SIZE', { infer: true }),
-        DB_POOL_MAX_OVERFLOW: config.get('DB_POOL_MAX_OVERFLOW', { infer: true }),
-        DB_POOL_RECYCLE_SECONDS: config.get('DB_POOL_RECYCLE_SECONDS', { infer: true }),
-        DB_QUERY_TIMEOUT_SECONDS: config.get('DB_QUERY_TIMEOUT_SECONDS', { infer: true }),
-      },
-      false,
-    );
+    const pool = poolOptions(poolSettingsFrom(config), false);
     return new DataSource({ type: 'postgres', url, synchronize: false, entities: [], logging: false, extra: pool }).initialize();
   },
 };

@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Environment } from '../../config/environment';
-
-/** Pool settings shared with the main database pool (see `poolOptions` in typeorm-options.ts). */
-export type SqlPoolSettings = Pick<
-  Environment,
-  'DB_POOL_SIZE' | 'DB_POOL_MAX_OVERFLOW' | 'DB_POOL_RECYCLE_SECONDS' | 'DB_QUERY_TIMEOUT_SECONDS'
->;
+import { PoolSettings, poolSettingsFrom } from '../../platform/database/typeorm-options';
 
 /** The SQL family's settings, read once from the validated environment. */
 @Injectable()
@@ -22,7 +17,8 @@ export class SqlConfig {
   readonly queryTimeoutSeconds: number;
   /** A separate (read-only) role for the SQL tools, when set. */
   readonly readonlyUrl: string | undefined;
-  readonly pool: SqlPoolSettings;
+  /** Pool settings shared with the main database pool (for SQL_READONLY_URL's own pool). */
+  readonly pool: PoolSettings;
 
   constructor(config: ConfigService<Environment, true>) {
     this.allowedSchemas = [...new Set(config.get('SQL_ALLOWED_SCHEMAS', { infer: true }))];
@@ -31,11 +27,6 @@ export class SqlConfig {
     this.queryTimeoutSeconds = config.get('DB_QUERY_TIMEOUT_SECONDS', { infer: true });
     this.queryTimeoutMs = Math.max(1, Math.round(this.queryTimeoutSeconds * 1000));
     this.readonlyUrl = config.get('SQL_READONLY_URL', { infer: true }) || undefined;
-    this.pool = {
-      DB_POOL_SIZE: config.get('DB_POOL_SIZE', { infer: true }),
-      DB_POOL_MAX_OVERFLOW: config.get('DB_POOL_MAX_OVERFLOW', { infer: true }),
-      DB_POOL_RECYCLE_SECONDS: config.get('DB_POOL_RECYCLE_SECONDS', { infer: true }),
-      DB_QUERY_TIMEOUT_SECONDS: this.queryTimeoutSeconds,
-    };
+    this.pool = poolSettingsFrom(config);
   }
 }
