@@ -3,7 +3,9 @@
 // values of hnsw.ef_search, recall@10 against exact brute-force KNN over the same vectors in the same run, and
 // the latency of the repository's hybrid search statement. See bench/README.md ("RAG").
 //
-// Environment: BENCH_RAG_SIZES="10000,100000" (chunks), BENCH_RAG_QUERIES=100, BENCH_RAG_EF="40,100".
+// Environment: BENCH_RAG_SIZES="10000,100000" (chunks), BENCH_RAG_QUERIES=100, BENCH_RAG_EF="40,100",
+// BENCH_RAG_CORPUS="topical,uniform" (which synthetic corpora), BENCH_RAG_INDEX="m = 16, ef_construction = 64"
+// (the HNSW build options; default: the migration's), BENCH_RAG_EXACT_MAX=10000 (RAG_EXACT_SEARCH_MAX_CHUNKS).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +15,10 @@ import { log, ROOT } from './bench-kit';
 const SIZES = (process.env.BENCH_RAG_SIZES ?? '10000,100000').split(',').map(Number);
 const QUERIES = Number(process.env.BENCH_RAG_QUERIES ?? 100);
 const EF_SEARCH = (process.env.BENCH_RAG_EF ?? '40,100').split(',').map(Number);
+const CORPORA = (process.env.BENCH_RAG_CORPUS ?? 'topical,uniform').split(',') as Corpus[];
+const INDEX_OPTIONS = process.env.BENCH_RAG_INDEX;
+/** RagRepository.search's exact-search threshold (RAG_EXACT_SEARCH_MAX_CHUNKS; the server's default). */
+const EXACT_MAX = Number(process.env.BENCH_RAG_EXACT_MAX ?? 10_000);
 const K = 10;
 const CHUNKS_PER_DOCUMENT = 100;
 /** Rows per multi-row INSERT (5 parameters each), as in rag.repository.ts. */
@@ -32,7 +38,9 @@ interface Modules {
   createRagSchema(runner: { query(sql: string, params?: unknown[]): Promise<unknown> }): Promise<void>;
   vectorLiteral(vector: readonly number[]): string;
   seededRandom(seed: number): () => number;
-  RagRepository: new (dataSource: unknown) => { search(query: { mode: 'hybrid'; text: string; embedding: number[]; k: number }): Promise<unknown[]> };
+  RagRepository: new (dataSource: unknown) => {
+    search(query: { mode: 'hybrid' | 'vector'; text: string; embedding: number[]; k: number; exactSearchMaxChunks: number }): Promise<{ document_id: string; ordinal: number }[]>;
+  };
 }
 
 /** A vocabulary of made-up words drawn with a Zipf-like skew (a few frequent words, a long tail). */
@@ -46,11 +54,23 @@ function wordSource(random: () => number, size = 6000): () => string {
   return () => vocabulary[Math.floor(size * Math.pow(random(), 2.5))];
 }
 
-/** `count` chunk texts of 60–140 words. */
-function corpus(count: number): string[] {
+type Corpus = 'topical' | 'uniform';
+
+/**
+ * `count` chunk texts of 60–140 words. `uniform`: every chunk draws from the same skewed vocabulary (no topics:
+ * the worst case for an approximate index). `topical`: each document (CHUNKS_PER_DOCUMENT chunks) has a topic of
+ * 150 words from the same vocabulary; its chunks draw half their words from the topic, half from the whole
+ * vocabulary, as real documents mix subject words with common ones.
+ */
+function corpus(count: number, kind: Corpus): string[] {
   const random = rng(42);
   const word = wordSource(random);
-  return Array.from({ length: count }, () => Array.from({ length: 60 + Math.floor(random() * 80) }, word).join(' '));
+  let topic: string[] = [];
+  return Array.from({ length: count }, (_, i) => {
+    if (i % CHUNKS_PER_DOCUMENT === 0) topic = Array.from({ length: 150 }, () => word());
+    const pick = (): string => (kind === 'topical' && random() < 0.5 ? topic[Math.floor(random() * topic.length)] : word());
+    return Array.from({ length: 60 + Math.floor(random() * 80) }, pick).join(' ');
+  });
 }
 
 /** Queries: a 8–20 word window of a random chunk with about one word in five replaced. */
@@ -130,11 +150,12 @@ async function main(): Promise<void> {
     // Load first, build the HNSW index after (the GIN full-text index stays, as in production ingest).
     await query('DROP INDEX rag_chunks_embedding_idx');
     await query(`SET maintenance_work_mem = '${process.env.BENCH_RAG_MWM ?? '512MB'}'`);
-    for (const size of SIZES) {
+    for (const [kind, size] of CORPORA.flatMap((kind) => SIZES.map((size) => [kind, size] as const))) {
       await query('TRUNCATE rag_chunks, rag_documents RESTART IDENTITY');
       await query('DROP INDEX IF EXISTS rag_chunks_embedding_idx');
-      const texts = corpus(size);
+      const texts = corpus(size, kind);
       const matrix = new Float32Array(size * embedder.dimension);
+      const documentIndex = new Map<string, number>();
 
       // Ingest: embed + parameterized multi-row INSERTs, one document row per CHUNKS_PER_DOCUMENT chunks.
       let t0 = performance.now();
@@ -147,6 +168,7 @@ async function main(): Promise<void> {
            VALUES ($1, $2, '', 'bench', 'hashing', $3, $4) RETURNING id`,
           [`bench://${doc}`, `doc ${doc}`, embedder.dimension, slice.length],
         );
+        documentIndex.set(document.id, doc);
         for (let offset = 0; offset < slice.length; offset += INSERT_BATCH) {
           const params: unknown[] = [document.id];
           const values = slice.slice(offset, offset + INSERT_BATCH).map((text, i) => {
@@ -160,20 +182,21 @@ async function main(): Promise<void> {
       const ingestSeconds = (performance.now() - t0) / 1000;
       const [{ max }] = await query<{ max: string }>('SELECT max(id) AS max FROM rag_chunks');
       if (Number(max) !== size) throw new Error(`expected ids 1..${size}, max id is ${max}`);
-      log('rag', `${size}: ingested in ${ingestSeconds.toFixed(1)} s`);
+      log('rag', `${kind} ${size}: ingested in ${ingestSeconds.toFixed(1)} s`);
 
       t0 = performance.now();
-      await query('CREATE INDEX rag_chunks_embedding_idx ON rag_chunks USING hnsw (embedding vector_cosine_ops)');
+      const withOptions = INDEX_OPTIONS ? ` WITH (${INDEX_OPTIONS})` : '';
+      await query(`CREATE INDEX rag_chunks_embedding_idx ON rag_chunks USING hnsw (embedding vector_cosine_ops)${withOptions}`);
       const buildSeconds = (performance.now() - t0) / 1000;
       await query('ANALYZE rag_chunks');
-      log('rag', `${size}: HNSW built in ${buildSeconds.toFixed(1)} s`);
+      log('rag', `${kind} ${size}: HNSW built in ${buildSeconds.toFixed(1)} s`);
 
       const questions = queries(texts);
       const embeddings = await embedder.embed(questions);
       const literals = embeddings.map((vector) => modules.vectorLiteral(vector));
       t0 = performance.now();
       const exact = embeddings.map((vector) => exactKnn(matrix, embedder.dimension, vector));
-      log('rag', `${size}: exact KNN (JS) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      log('rag', `${kind} ${size}: exact KNN (JS) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
       const plan = (await query<{ 'QUERY PLAN': string }>(`EXPLAIN ${VECTOR_SQL.replace('$1', `'${literals[0]}'`)}`)).map((row) => row['QUERY PLAN']).join(' | ');
       if (!plan.includes('rag_chunks_embedding_idx')) throw new Error(`vector search does not use the HNSW index: ${plan}`);
@@ -193,22 +216,42 @@ async function main(): Promise<void> {
         }
         latencies.sort((a, b) => a - b);
         const recall = found / (QUERIES * K);
-        rows.push(`| ${size} | vector | ${ingest} | ${buildSeconds.toFixed(1)} | ${ef} | ${percentile(latencies, 0.5).toFixed(2)} | ${percentile(latencies, 0.99).toFixed(2)} | ${recall.toFixed(3)} |`);
+        rows.push(`| ${kind} | ${size} | vector | ${ingest} | ${buildSeconds.toFixed(1)} | ${ef} | ${percentile(latencies, 0.5).toFixed(2)} | ${percentile(latencies, 0.99).toFixed(2)} | ${recall.toFixed(3)} |`);
         log('rag', rows[rows.length - 1]);
       }
 
-      // The hybrid statement of RagRepository.search (vector list + full-text list, fused), default ef_search.
-      await query('RESET hnsw.ef_search');
-      const latencies: number[] = [];
-      for (let i = 0; i < QUERIES; i += 1) {
+      // Exact KNN in the database (sequential scan, what an index-less store would do): latency only, recall 1.
+      await query('SET enable_indexscan = off');
+      const exactLatencies: number[] = [];
+      for (let i = 0; i < Math.min(QUERIES, 20); i += 1) {
         const s = performance.now();
-        await repository.search({ mode: 'hybrid', text: questions[i], embedding: embeddings[i], k: K });
-        latencies.push(performance.now() - s);
+        await query(VECTOR_SQL, [literals[i]]);
+        exactLatencies.push(performance.now() - s);
       }
-      latencies.sort((a, b) => a - b);
-      rows.push(`| ${size} | hybrid (RagRepository.search) | | | 200+ | ${percentile(latencies, 0.5).toFixed(2)} | ${percentile(latencies, 0.99).toFixed(2)} | n/a |`);
+      await query('RESET enable_indexscan');
+      exactLatencies.sort((a, b) => a - b);
+      rows.push(`| ${kind} | ${size} | exact (no index) | | | | ${percentile(exactLatencies, 0.5).toFixed(2)} | ${percentile(exactLatencies, 0.99).toFixed(2)} | 1 |`);
       log('rag', rows[rows.length - 1]);
-      notes.push(`${size}: ${plan.replace(/'\[[^\]]*\]'/g, "'[...]'").replace(/\s+/g, ' ')}`);
+
+      // The production path, RagRepository.search: exact below EXACT_MAX selected chunks, else HNSW at its ef_search.
+      await query('RESET hnsw.ef_search');
+      for (const mode of ['vector', 'hybrid'] as const) {
+        const latencies: number[] = [];
+        let found = 0;
+        for (let i = 0; i < QUERIES; i += 1) {
+          const s = performance.now();
+          const hits = await repository.search({ mode, text: questions[i], embedding: embeddings[i], k: K, exactSearchMaxChunks: EXACT_MAX });
+          latencies.push(performance.now() - s);
+          const truth = exact[i];
+          found += hits.filter((hit) => truth.sims[(documentIndex.get(hit.document_id) ?? 0) * CHUNKS_PER_DOCUMENT + hit.ordinal] >= truth.kth - 1e-6).length;
+        }
+        latencies.sort((a, b) => a - b);
+        const path = size <= EXACT_MAX ? 'exact' : 'HNSW';
+        const recall = mode === 'vector' ? (found / (QUERIES * K)).toFixed(3) : 'n/a';
+        rows.push(`| ${kind} | ${size} | ${mode} (RagRepository.search, ${path}) | | | ${path === 'HNSW' ? '200+' : ''} | ${percentile(latencies, 0.5).toFixed(2)} | ${percentile(latencies, 0.99).toFixed(2)} | ${recall} |`);
+        log('rag', rows[rows.length - 1]);
+      }
+      notes.push(`${kind} ${size}: ${plan.replace(/'\[[^\]]*\]'/g, "'[...]'").replace(/\s+/g, ' ')}`);
     }
   } finally {
     await client.end();
@@ -219,8 +262,10 @@ async function main(): Promise<void> {
     [
       `RAG store on the embedded database, ${QUERIES} queries per row, k=${K}, embedder hashing (${embedder.dimension} dims); total ${Math.round((Date.now() - started) / 1000)} s.`,
       '',
-      '| chunks | search | ingest chunks/s | index build s | ef_search | p50 ms | p99 ms | recall@10 |',
-      '|---|---|---|---|---|---|---|---|',
+      `HNSW options: ${INDEX_OPTIONS ?? 'the migration\'s'}.`,
+      '',
+      '| corpus | chunks | search | ingest chunks/s | index build s | ef_search | p50 ms | p99 ms | recall@10 |',
+      '|---|---|---|---|---|---|---|---|---|',
       ...rows,
       '',
       'Targets: p99 < 30 ms at 100k chunks, recall@10 >= 0.95.',

@@ -288,6 +288,13 @@ export class Environment {
   @Max(10_000)
   RAG_CHUNK_OVERLAP = 120;
 
+  /** Vector search is exact (no HNSW) while the documents a search selects hold at most this many chunks; 0 = always HNSW. */
+  @EnvNumber()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  RAG_EXACT_SEARCH_MAX_CHUNKS = 10_000;
+
   /** The sample corpus ingested into an empty store on the embedded database. */
   @IsString()
   @MinLength(1)

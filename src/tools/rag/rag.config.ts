@@ -16,6 +16,8 @@ export interface RagSettings {
   /** RAG_CHUNK_SIZE / RAG_CHUNK_OVERLAP, in characters. */
   readonly chunkSize: number;
   readonly chunkOverlap: number;
+  /** RAG_EXACT_SEARCH_MAX_CHUNKS: exact vector search up to this many selected chunks, HNSW above. */
+  readonly exactSearchMaxChunks: number;
   /** Seed the sample corpus into an empty store on the embedded database (DB_SEED_SAMPLE_DATA). */
   readonly seedCorpus: boolean;
   /** RAG_CORPUS_DIR: the sample corpus. */
@@ -35,6 +37,7 @@ export class RagConfig implements RagSettings {
   readonly embeddingsApiKey: string | undefined;
   readonly chunkSize: number;
   readonly chunkOverlap: number;
+  readonly exactSearchMaxChunks: number;
   readonly seedCorpus: boolean;
   readonly corpusDir: string;
 
@@ -53,6 +56,7 @@ export class RagConfig implements RagSettings {
       overrides?.chunkOverlap ?? config.get('RAG_CHUNK_OVERLAP', { infer: true }),
       Math.floor(this.chunkSize / 2),
     );
+    this.exactSearchMaxChunks = overrides?.exactSearchMaxChunks ?? config.get('RAG_EXACT_SEARCH_MAX_CHUNKS', { infer: true });
     this.seedCorpus = overrides?.seedCorpus ?? (embedded && config.get('DB_SEED_SAMPLE_DATA', { infer: true }));
     this.corpusDir = overrides?.corpusDir ?? config.get('RAG_CORPUS_DIR', { infer: true });
   }

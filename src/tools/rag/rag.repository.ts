@@ -38,6 +38,8 @@ export interface RagSearchQuery {
   readonly k: number;
   readonly source?: string;
   readonly metadata?: Record<string, unknown>;
+  /** When the documents the filters select hold at most this many chunks, the vector list is exact (no HNSW). */
+  readonly exactSearchMaxChunks: number;
 }
 
 export interface RagHitRow {
@@ -60,6 +62,14 @@ const INSERT_BATCH = 500;
 
 /** pgvector's text form of a vector. */
 export const vectorLiteral = (vector: readonly number[]): string => `[${vector.map((value) => (Number.isFinite(value) ? value : 0)).join(',')}]`;
+
+/** The conditions on `rag_documents d` of a search's filters; `add` binds a value and answers its placeholder. */
+function documentFilters(query: Pick<RagSearchQuery, 'source' | 'metadata'>, add: (value: unknown) => string): string[] {
+  const filters: string[] = [];
+  if (query.source !== undefined) filters.push(`d.source = ${add(query.source)}`);
+  if (query.metadata !== undefined && Object.keys(query.metadata).length > 0) filters.push(`d.metadata @> ${add(JSON.stringify(query.metadata))}::jsonb`);
+  return filters;
+}
 
 /**
  * The RAG store: `rag_documents` and `rag_chunks`, through TypeORM's DataSource (the main connection;
@@ -179,16 +189,17 @@ export class RagRepository {
   }
 
   /**
-   * One statement: the vector list (KNN by cosine distance, through the HNSW index) and/or the full-text
-   * list (`websearch_to_tsquery`, `ts_rank_cd`), each `k × CANDIDATE_FACTOR` long, fused by reciprocal rank
-   * (score = Σ 1 / (60 + rank)). Filters apply to both lists.
+   * One statement: the vector list (KNN by cosine distance) and/or the full-text list (`websearch_to_tsquery`,
+   * `ts_rank_cd`), each `k × CANDIDATE_FACTOR` long, fused by reciprocal rank (score = Σ 1 / (60 + rank)).
+   * Filters apply to both lists. The vector list is exact (a scan of the selected chunks) when they are at most
+   * `exactSearchMaxChunks`; above that it walks the HNSW index, with iterative scans so a selective filter still
+   * fills the list (pgvector ≥ 0.8).
    */
   async search(query: RagSearchQuery): Promise<RagHitRow[]> {
+    const exact = query.mode !== 'text' && (await this.selectedChunks(query)) <= query.exactSearchMaxChunks;
     const params: unknown[] = [query.k * CANDIDATE_FACTOR, query.k];
     const add = (value: unknown): string => `$${params.push(value)}`;
-    const filters: string[] = [];
-    if (query.source !== undefined) filters.push(`d.source = ${add(query.source)}`);
-    if (query.metadata !== undefined && Object.keys(query.metadata).length > 0) filters.push(`d.metadata @> ${add(JSON.stringify(query.metadata))}::jsonb`);
+    const filters = documentFilters(query, add);
     const where = (extra: string[]): string => {
       const all = [...filters, ...extra];
       return all.length > 0 ? `WHERE ${all.join(' AND ')}` : '';
@@ -196,12 +207,15 @@ export class RagRepository {
     const lists: string[] = [];
     if (query.mode !== 'text') {
       const vector = add(vectorLiteral(query.embedding ?? []));
-      lists.push(`vec AS (
-        SELECT id, row_number() OVER (ORDER BY distance, id)::int AS rank, 1 - distance AS similarity FROM (
-          SELECT c.id, c.embedding <=> ${vector}::vector AS distance
-          FROM rag_chunks c JOIN rag_documents d ON d.id = c.document_id
-          ${where([])}
-          ORDER BY c.embedding <=> ${vector}::vector LIMIT $1) v)`);
+      const rank = 'SELECT id, row_number() OVER (ORDER BY distance, id)::int AS rank, 1 - distance AS similarity';
+      const distance = `SELECT c.id, c.embedding <=> ${vector}::vector AS distance FROM rag_chunks c JOIN rag_documents d ON d.id = c.document_id ${where([])}`;
+      // A materialized CTE computes every distance (exact); ordering by the operator itself lets the planner walk HNSW.
+      lists.push(
+        exact
+          ? `dist AS MATERIALIZED (${distance}),
+        vec AS (${rank} FROM (SELECT id, distance FROM dist ORDER BY distance, id LIMIT $1) v)`
+          : `vec AS (${rank} FROM (${distance} ORDER BY c.embedding <=> ${vector}::vector LIMIT $1) v)`,
+      );
     }
     if (query.mode !== 'vector') {
       const text = add(query.text);
@@ -227,13 +241,25 @@ export class RagRepository {
       FROM fused f JOIN rag_chunks c ON c.id = f.id JOIN rag_documents d ON d.id = c.document_id
       ORDER BY f.score DESC, c.document_id, c.ordinal
       LIMIT $2`;
-    if (query.mode === 'text') return (await this.dataSource.query(sql, params)) as RagHitRow[];
-    // HNSW returns at most ef_search rows per scan, so it must cover the candidate LIMIT; a wider beam also
-    // lifts recall (bench/README.md, "RAG"). SET LOCAL needs the transaction.
+    if (query.mode === 'text' || exact) return (await this.dataSource.query(sql, params)) as RagHitRow[];
+    // The beam (ef_search) must cover the candidate LIMIT; a wider one also lifts recall (bench/README.md, "RAG").
+    // Iterative scans keep walking the graph while filters reject rows. SET LOCAL needs the transaction.
     const efSearch = Math.max(HNSW_EF_SEARCH, query.k * CANDIDATE_FACTOR);
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SET LOCAL hnsw.ef_search = ${efSearch}`);
+      if (filters.length > 0) await manager.query(`SET LOCAL hnsw.iterative_scan = strict_order`);
       return (await manager.query(sql, params)) as RagHitRow[];
     });
+  }
+
+  /** Chunks of the documents a search's filters select (all chunks without filters), from the documents' counts. */
+  private async selectedChunks(query: RagSearchQuery): Promise<number> {
+    const params: unknown[] = [];
+    const filters = documentFilters(query, (value) => `$${params.push(value)}`);
+    const where = filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : '';
+    const [row] = (await this.dataSource.query(`SELECT coalesce(sum(d.chunk_count), 0)::int AS chunks FROM rag_documents d ${where}`, params)) as {
+      chunks: number;
+    }[];
+    return row.chunks;
   }
 }

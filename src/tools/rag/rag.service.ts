@@ -142,6 +142,7 @@ export class RagService {
           k: input.k,
           source: input.filter?.source,
           metadata: input.filter?.metadata,
+          exactSearchMaxChunks: this.config.exactSearchMaxChunks,
         }),
       );
       return {
