@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -10,6 +11,8 @@ import { redactUrl } from './config/redact-url';
 import { ConfigValidationError } from './config/validate-environment';
 import { ApiKeyStore } from './platform/auth/api-key.store';
 import { installGracefulShutdown } from './platform/lifecycle/graceful-shutdown';
+import { HttpDrain } from './platform/lifecycle/http-drain';
+import { applyHttpTimeouts } from './platform/lifecycle/http-timeouts';
 import { bootstrapStdio } from './platform/mcp/stdio-bootstrap';
 
 async function bootstrap(): Promise<void> {
@@ -20,14 +23,17 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   const config = app.get<ConfigService<Environment, true>>(ConfigService);
   const logger = app.get(Logger);
-  installGracefulShutdown(app, logger, config.get('SHUTDOWN_TIMEOUT_SECONDS', { infer: true }));
+  const server = app.getHttpServer() as Server;
+  applyHttpTimeouts(server, {
+    headersSeconds: config.get('HTTP_HEADERS_TIMEOUT_SECONDS', { infer: true }),
+    requestSeconds: config.get('HTTP_REQUEST_TIMEOUT_SECONDS', { infer: true }),
+    keepAliveSeconds: config.get('HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', { infer: true }),
+  });
+  installGracefulShutdown(app, logger, config.get('SHUTDOWN_TIMEOUT_SECONDS', { infer: true }), new HttpDrain(server));
 
   const host = config.get('HOST', { infer: true }) as string;
   const port = config.get('PORT', { infer: true });
   await app.listen(port, host);
-  const server = app.getHttpServer();
-  server.headersTimeout = 15_000;
-  server.requestTimeout = 60_000;
 
   const dbUrl = config.get('DB_URL', { infer: true });
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

@@ -351,6 +351,27 @@ export class Environment {
   @Max(600)
   SHUTDOWN_TIMEOUT_SECONDS = 10;
 
+  /** Time a client has to send the request line and headers; a slower one gets 408 and is disconnected. */
+  @EnvNumber()
+  @IsNumber()
+  @Min(1)
+  @Max(300)
+  HTTP_HEADERS_TIMEOUT_SECONDS = 15;
+
+  /** Time a client has to send the whole request, body included (not the time to answer it). */
+  @EnvNumber()
+  @IsNumber()
+  @Min(1)
+  @Max(3600)
+  HTTP_REQUEST_TIMEOUT_SECONDS = 60;
+
+  /** How long an idle keep-alive connection stays open; set it above a load balancer's idle timeout. */
+  @EnvNumber()
+  @IsNumber()
+  @Min(1)
+  @Max(3600)
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS = 5;
+
   /** Deadline of one tool call unless the tool declares its own `timeoutMs`. */
   @EnvNumber()
   @IsNumber()

@@ -104,4 +104,11 @@ describe('validateEnvironment', () => {
     expect(problemsOf({ API_KEY_SECONDARY: key })[0]).toContain('set API_KEY_PRIMARY too');
     expect(problemsOf({ API_KEY_PRIMARY: key, API_KEY_SECONDARY: key })[0]).toContain('must differ');
   });
+
+  it('refuses a headers timeout longer than the request timeout', () => {
+    expect(problemsOf({ HTTP_HEADERS_TIMEOUT_SECONDS: '30', HTTP_REQUEST_TIMEOUT_SECONDS: '20' })).toEqual([
+      'HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (the headers are part of the request)',
+    ]);
+    expect(validateEnvironment({ HTTP_HEADERS_TIMEOUT_SECONDS: '20', HTTP_REQUEST_TIMEOUT_SECONDS: '20' }).HTTP_HEADERS_TIMEOUT_SECONDS).toBe(20);
+  });
 });

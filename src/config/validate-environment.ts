@@ -39,6 +39,9 @@ function crossFieldProblems(env: Environment, context: ValidationContext): strin
   if (env.API_KEY_SECONDARY && env.API_KEY_SECONDARY === env.API_KEY_PRIMARY) {
     problems.push('API_KEY_SECONDARY: must differ from API_KEY_PRIMARY');
   }
+  if (env.HTTP_HEADERS_TIMEOUT_SECONDS > env.HTTP_REQUEST_TIMEOUT_SECONDS) {
+    problems.push('HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (the headers are part of the request)');
+  }
   return problems;
 }
 

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePort } from './free-port';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
@@ -36,4 +37,45 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A server process that has logged its "listening on" line, and the URL it serves. */
+export interface ListeningServer extends ServerProcess {
+  readonly url: string;
+  readonly port: number;
+}
+
+/**
+ * Starts the built server on a free loopback port (`env` may not set PORT) and resolves once it listens.
+ * Rejects with its stderr if it exits first or does not listen within `timeoutMs`; stop it with `stopServer`.
+ *
+ * @example
+ * const server = await startListeningServer({ DB_URL: TEST_DB_URL, API_KEY_PRIMARY: key }, cwd);
+ * await fetch(`${server.url}/health/live`);
+ * await stopServer(server);
+ */
+export async function startListeningServer(env: Record<string, string>, cwd: string, timeoutMs = 30_000): Promise<ListeningServer> {
+  const port = await freePort();
+  const server = startServerProcess({ ...env, HOST: '127.0.0.1', PORT: String(port) }, cwd);
+  try {
+    await waitFor(
+      () => {
+        if (server.child.exitCode !== null) throw new Error(`the server exited with ${server.child.exitCode}:\n${server.stderr()}`);
+        return server.stdout().includes('listening on');
+      },
+      timeoutMs,
+      'the server to listen',
+    );
+  } catch (error) {
+    await stopServer(server);
+    throw error;
+  }
+  return { ...server, url: `http://127.0.0.1:${port}`, port };
+}
+
+/** Kills the process (SIGKILL) unless it has already exited, and waits for its exit. */
+export async function stopServer(server: ServerProcess | undefined): Promise<void> {
+  if (!server) return;
+  if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+  await server.exited;
 }

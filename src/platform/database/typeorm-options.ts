@@ -35,6 +35,13 @@ export function poolOptions(settings: PoolSettings, embedded: boolean): Record<s
     statement_timeout: timeoutMs,
     query_timeout: timeoutMs + 1_000,
     application_name: 'mcp-tool-server',
+    // pg-pool hands a new connection out in the same socket read that completed its login, before its user
+    // listens: an ErrorResponse in that read (57P01 on a restart or pg_terminate_backend) would be an
+    // unhandled 'error' event and crash the process. One listener for the connection's whole life prevents
+    // it; the failed query itself still rejects (answered `retry`).
+    onConnect: (client: { on(event: 'error', listener: () => void): unknown }) => {
+      client.on('error', () => undefined);
+    },
   };
 }
 

@@ -1,27 +1,40 @@
 import { INestApplicationContext, LoggerService } from '@nestjs/common';
+import { HttpDrain } from './http-drain';
 
 /**
  * On SIGTERM/SIGINT (or when the returned function is called, e.g. because stdin closed): stop accepting
- * work, let in-flight requests finish, close modules (Redis, database) and exit 0. If draining takes longer
- * than the deadline, exit anyway.
+ * work, let in-flight requests finish, close modules (Redis, database, upstream connections) and exit 0.
+ * If all that takes longer than the deadline, exit 0 anyway.
+ *
+ * With `http`, the HTTP server is drained before any module closes (Nest's `app.close()` runs the modules'
+ * destroy hooks before it closes the server, which would pull the upstream or database connections from
+ * under calls still running). The listener closes at once, so a load balancer's next connection or health
+ * probe is refused: `/health/ready` does not flip to 503 first. Under Kubernetes, a preStop sleep lets the
+ * pod leave the Service endpoints before SIGTERM arrives.
  */
 export function installGracefulShutdown(
   app: INestApplicationContext,
   logger: LoggerService,
   deadlineSeconds: number,
+  http?: HttpDrain,
 ): (reason: string) => void {
   let closing = false;
   const shutdown = (reason: string): void => {
     if (closing) return;
     closing = true;
-    logger.log(`${reason}: draining in-flight requests (deadline ${deadlineSeconds}s)`, 'Shutdown');
+    const inFlight = http ? `; ${http.inFlight} HTTP requests in flight` : '';
+    logger.log(`${reason}: draining in-flight requests (deadline ${deadlineSeconds}s${inFlight})`, 'Shutdown');
     const deadline = setTimeout(() => {
       logger.warn('drain deadline reached: exiting with requests still open', 'Shutdown');
       process.exit(0);
     }, deadlineSeconds * 1000);
     deadline.unref();
-    app
-      .close()
+    const started = Date.now();
+    const drained = http
+      ? http.drain().then(() => logger.log(`HTTP requests drained in ${Date.now() - started} ms`, 'Shutdown'))
+      : Promise.resolve();
+    drained
+      .then(() => app.close())
       .then(() => {
         logger.log('shutdown complete', 'Shutdown');
         process.exit(0);

@@ -1,0 +1,201 @@
+import { performance } from 'node:perf_hooks';
+import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { DataSource } from 'typeorm';
+import { seedSampleData } from '../../src/platform/database/sample-data';
+import { FakeUpstream } from '../support/fake-upstream';
+import { TcpProxy } from '../support/tcp-proxy';
+import { createTestApp, TestApp } from '../support/test-app';
+
+const DEADLINE_MS = 1_000;
+/** A REST tool answers within the upstream deadline plus this. */
+const REST_MARGIN_MS = 400;
+/** The other families answer within this, whatever the upstream does. */
+const OTHER_BOUND_MS = 1_000;
+/** What a client-visible error must never contain: upstream addresses, bodies, driver codes, stacks. */
+const LEAK = /secret|ECONN|ETIMEDOUT|socket|127\.0\.0\.1|:\d{4,5}\b|\.[jt]s:\d+|aborted/i;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Outcome {
+  readonly door: 'rest' | 'mcp';
+  readonly tool: string;
+  readonly at: number;
+  readonly ms: number;
+  /** `ok`, a tool error status, `hang` or `other: …`. */
+  readonly kind: string;
+  readonly text: string;
+}
+
+type Call = { readonly tool: string; readonly args: Record<string, unknown> };
+
+const GET_CUSTOMER: Call = { tool: 'get_customer', args: { customer_id: 1 } };
+const OTHERS: readonly Call[] = [
+  { tool: 'echo', args: { text: 'still here' } },
+  { tool: 'sql_query', args: { sql: 'SELECT count(*)::int AS n FROM orders WHERE customer_id <= $1::int', params: [10] } },
+  { tool: 'get_top_customers', args: { limit: 3 } },
+];
+
+/**
+ * The REST tools while their upstream API hangs or is down, with the other families called at the same
+ * time: the REST tools answer `retry` within API_DEADLINE_SECONDS, the SQL and diagnostics tools keep
+ * answering promptly (no shared pool or event-loop starvation), and the REST tools recover by themselves.
+ * The upstream is a real local HTTP server behind a TCP proxy; the upstream connection pool is kept small
+ * (API_MAX_CONNECTIONS=4) and outnumbered by concurrent get_customer calls.
+ */
+describe('Upstream API faults, with the other tool families called alongside', () => {
+  let fake: FakeUpstream;
+  let proxy: TcpProxy;
+  let t: TestApp;
+  let mcp: McpClient;
+
+  async function restCall(call: Call): Promise<Outcome> {
+    const at = performance.now();
+    try {
+      const res = await fetch(`${t.url}/v1/tools/${call.tool}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${t.primaryKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(call.args),
+        signal: AbortSignal.timeout(DEADLINE_MS * 4),
+      });
+      const text = await res.text();
+      const ms = performance.now() - at;
+      if (res.status === 200) return { door: 'rest', tool: call.tool, at, ms, kind: 'ok', text };
+      const status = (JSON.parse(text) as { status?: string }).status;
+      const typed = res.status === 503 && status === 'retry' && Number(res.headers.get('retry-after')) >= 1;
+      return { door: 'rest', tool: call.tool, at, ms, kind: typed ? 'retry' : `other: HTTP ${res.status}`, text };
+    } catch (error) {
+      const kind = (error as Error).name === 'TimeoutError' ? 'hang' : `other: ${String(error)}`;
+      return { door: 'rest', tool: call.tool, at, ms: performance.now() - at, kind, text: '' };
+    }
+  }
+
+  async function mcpCall(call: Call): Promise<Outcome> {
+    const at = performance.now();
+    try {
+      const result = await mcp.callTool({ name: call.tool, arguments: call.args }, undefined, { timeout: DEADLINE_MS * 4 });
+      const text = (result.content as { text?: string }[])[0]?.text ?? '';
+      const kind = result.isError ? (JSON.parse(text) as { status: string }).status : 'ok';
+      return { door: 'mcp', tool: call.tool, at, ms: performance.now() - at, kind, text: result.isError ? text : '' };
+    } catch (error) {
+      return { door: 'mcp', tool: call.tool, at, ms: performance.now() - at, kind: `other: ${String(error)}`, text: '' };
+    }
+  }
+
+  /** Each caller calls again 20 ms after its last answer until stopped; answers are kept in `outcomes`. */
+  function startStream(callers: (() => Promise<Outcome>)[]): { stop: () => Promise<Outcome[]> } {
+    const outcomes: Outcome[] = [];
+    let running = true;
+    const loops = callers.map(async (next) => {
+      while (running) {
+        outcomes.push(await next());
+        await sleep(20);
+      }
+    });
+    return {
+      stop: async () => {
+        running = false;
+        await Promise.all(loops);
+        return outcomes;
+      },
+    };
+  }
+
+  /** Eight get_customer callers over REST and two over /mcp, beside one caller cycling through the other families. */
+  function startMixedStream(): { stop: () => Promise<Outcome[]> } {
+    let next = 0;
+    return startStream([
+      ...Array.from({ length: 8 }, () => () => restCall(GET_CUSTOMER)),
+      ...Array.from({ length: 2 }, () => () => mcpCall(GET_CUSTOMER)),
+      () => restCall(OTHERS[next++ % OTHERS.length]),
+    ]);
+  }
+
+  function expectOthersUnaffected(outcomes: readonly Outcome[]): void {
+    const others = outcomes.filter((o) => o.tool !== GET_CUSTOMER.tool);
+    expect(new Set(others.map((o) => o.tool))).toEqual(new Set(OTHERS.map((call) => call.tool)));
+    expect(others.filter((o) => o.kind !== 'ok' || o.ms > OTHER_BOUND_MS)).toEqual([]);
+  }
+
+  function expectRestRetryWithinDeadline(outcomes: readonly Outcome[], message: string): void {
+    const rest = outcomes.filter((o) => o.tool === GET_CUSTOMER.tool);
+    expect(rest.length).toBeGreaterThan(10);
+    expect(new Set(rest.map((o) => o.door))).toEqual(new Set(['rest', 'mcp']));
+    expect(rest.filter((o) => o.kind !== 'retry' || o.ms > DEADLINE_MS + REST_MARGIN_MS || LEAK.test(o.text))).toEqual([]);
+    expect(new Set(rest.map((o) => (JSON.parse(o.text) as { error: string }).error))).toEqual(new Set([message]));
+  }
+
+  /** get_customer answers the customer again (first try after the fault ended may still be in flight). */
+  async function expectRecovered(): Promise<void> {
+    const started = performance.now();
+    let last: Outcome;
+    do {
+      last = await restCall(GET_CUSTOMER);
+      if (last.kind === 'ok') break;
+      await sleep(100);
+    } while (performance.now() - started < 5_000);
+    expect(last.kind).toBe('ok');
+    expect(JSON.parse(last.text)).toMatchObject({ id: 1, name: 'Ada Lovelace' });
+    expect(await mcpCall(GET_CUSTOMER)).toMatchObject({ kind: 'ok' });
+  }
+
+  beforeAll(async () => {
+    fake = await FakeUpstream.start({ prefix: '/api' });
+    proxy = await TcpProxy.start(Number(new URL(fake.url).port));
+    t = await createTestApp({
+      API_BASE_URL: `http://127.0.0.1:${proxy.port}/api`,
+      API_DEADLINE_SECONDS: String(DEADLINE_MS / 1000),
+      API_TIMEOUT_SECONDS: '0.4',
+      API_MAX_RETRIES: '2',
+      API_BACKOFF_FACTOR: '0.05',
+      API_MAX_CONNECTIONS: '4',
+      // Keep the breaker closed: every call must go through the deadline path under load.
+      API_CIRCUIT_FAILURE_THRESHOLD: '1000',
+      RATE_LIMIT_RPM: '1000000',
+    });
+    await seedSampleData(t.app.get(DataSource));
+    mcp = new McpClient({ name: 'fault-upstream', version: '1.0.0' });
+    await mcp.connect(new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${t.primaryKey}` } } }));
+  }, 30_000);
+
+  afterAll(async () => {
+    await mcp?.close();
+    await t?.close();
+    await proxy?.close();
+    await fake?.close();
+  });
+
+  beforeEach(() => fake.reset());
+
+  it('answers retry within the deadline while the upstream hangs, and the SQL and echo tools stay prompt', async () => {
+    fake.always('*', { kind: 'hang' });
+    const stream = startMixedStream();
+    await sleep(2_500);
+    const ready = await fetch(`${t.url}/health/ready`);
+    const outcomes = await stream.stop();
+
+    expectRestRetryWithinDeadline(outcomes, 'The upstream API did not answer in time');
+    expectOthersUnaffected(outcomes);
+    expect(ready.status).toBe(200);
+    // The upstream saw the attempts time out: the client gave each one up rather than leaving it open.
+    expect(fake.requests.length).toBeGreaterThan(0);
+    await fake.until(() => fake.requests.every((request) => request.aborted), 2_000);
+
+    fake.reset();
+    await expectRecovered();
+  }, 20_000);
+
+  it('answers retry at once while the upstream is down (connections refused), and the other tools stay prompt', async () => {
+    proxy.refuse();
+    proxy.cut();
+    const stream = startMixedStream();
+    await sleep(1_500);
+    const outcomes = await stream.stop();
+
+    expectRestRetryWithinDeadline(outcomes, 'The upstream API could not be reached');
+    expectOthersUnaffected(outcomes);
+
+    await proxy.resume();
+    await expectRecovered();
+  }, 20_000);
+});
