@@ -8,25 +8,13 @@ import { seedSampleData } from '../../src/platform/database/sample-data';
 import { TcpProxy } from '../support/tcp-proxy';
 import { createTestApp, TestApp } from '../support/test-app';
 import { TEST_DB_URL } from '../support/test-database';
+import { CallOutcome, sleep, until } from '../support/fault-kit';
 
 /** Every call must end within the tool deadline plus this (a hang would exceed it). */
 const TOOL_TIMEOUT_MS = 3_000;
 const CALL_BOUND_MS = TOOL_TIMEOUT_MS + 750;
 /** What a client-visible error must never contain: driver text, addresses, SQLSTATEs of the outage, stacks. */
 const LEAK = /ECONN|EPIPE|terminat|Connection|read timeout|127\.0\.0\.1|localhost|:\d{4,5}\b|57P01|\.[jt]s:\d+|pg_|mcp_test/i;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Outcome {
-  readonly door: 'rest' | 'mcp';
-  readonly tool: string;
-  /** performance.now() when the call started. */
-  readonly at: number;
-  readonly ms: number;
-  /** `ok`, a tool error status, `hang` (no answer in CALL_BOUND_MS) or `other: …` (anything unexpected). */
-  readonly kind: string;
-  readonly text: string;
-}
 
 const CALLS = [
   { tool: 'sql_query', args: { sql: 'SELECT count(*)::int AS n FROM customers a, customers b WHERE a.id < 50' } },
@@ -45,7 +33,7 @@ describe('PostgreSQL faults under a steady stream of SQL tool calls', () => {
   let t: TestApp;
   let mcp: McpClient;
 
-  async function restCall(index: number): Promise<Outcome> {
+  async function restCall(index: number): Promise<CallOutcome> {
     const { tool, args } = CALLS[index % CALLS.length];
     const at = performance.now();
     try {
@@ -66,7 +54,7 @@ describe('PostgreSQL faults under a steady stream of SQL tool calls', () => {
     }
   }
 
-  async function mcpCall(index: number): Promise<Outcome> {
+  async function mcpCall(index: number): Promise<CallOutcome> {
     const { tool, args } = CALLS[index % CALLS.length];
     const at = performance.now();
     try {
@@ -81,10 +69,10 @@ describe('PostgreSQL faults under a steady stream of SQL tool calls', () => {
   }
 
   /** Three REST callers and one MCP caller, each calling again 50 ms after its last answer, until stopped. */
-  function startStream(): { stop: () => Promise<Outcome[]> } {
-    const outcomes: Outcome[] = [];
+  function startStream(): { stop: () => Promise<CallOutcome[]> } {
+    const outcomes: CallOutcome[] = [];
     let running = true;
-    const caller = async (call: (index: number) => Promise<Outcome>, offset: number): Promise<void> => {
+    const caller = async (call: (index: number) => Promise<CallOutcome>, offset: number): Promise<void> => {
       for (let index = offset; running; index += 1) {
         outcomes.push(await call(index));
         await sleep(50);
@@ -103,17 +91,9 @@ describe('PostgreSQL faults under a steady stream of SQL tool calls', () => {
   const readiness = async (): Promise<number> =>
     (await fetch(`${t.url}/health/ready`, { signal: AbortSignal.timeout(CALL_BOUND_MS) })).status;
 
-  async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
-    const started = performance.now();
-    while (!(await check())) {
-      if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-      await sleep(100);
-    }
-    return performance.now();
-  }
 
   /** No hang, nothing untyped, no leak: every answer is `ok` or a 503/`retry`, within the bound. */
-  function expectOnlyOkOrRetry(outcomes: readonly Outcome[]): void {
+  function expectOnlyOkOrRetry(outcomes: readonly CallOutcome[]): void {
     const bad = outcomes.filter((o) => (o.kind !== 'ok' && o.kind !== 'retry') || o.ms > CALL_BOUND_MS || (o.kind !== 'ok' && LEAK.test(o.text)));
     expect(bad).toEqual([]);
   }
@@ -156,7 +136,8 @@ describe('PostgreSQL faults under a steady stream of SQL tool calls', () => {
     proxy.cut();
     await sleep(300);
     const readyDuring = await readiness();
-    await sleep(1_200);
+    // Long enough for every caller (one of them over MCP) to make at least one whole call during the outage.
+    await sleep(2_500);
     const resumedAt = performance.now();
     await proxy.resume();
     const recoveredAt = await until(async () => (await readiness()) === 200, 8_000, '/health/ready 200 after the outage');

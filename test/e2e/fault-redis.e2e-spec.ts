@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { createApiKey, createRedisPrefix } from '../factories/api-key.factory';
 import { DisposableRedis } from '../support/redis-server';
 import { createTestApp, TestApp } from '../support/test-app';
+import { sleep, until } from '../support/fault-kit';
 
 /** Calls per minute per key: small, so the stream hits the limit within its first few calls. */
 const RPM = 5;
@@ -9,8 +10,6 @@ const RPM = 5;
 const CALL_BOUND_MS = 1_000;
 /** What a client-visible error must never contain. */
 const LEAK = /ECONN|Stream isn't writeable|offline|redis:\/\/|127\.0\.0\.1|:\d{4,5}\b|\.[jt]s:\d+/i;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Outcome {
   /** performance.now() when the call started, and when it answered. */
@@ -20,15 +19,6 @@ interface Outcome {
   readonly status: number;
   readonly retryAfter: string | null;
   readonly body: string;
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-  return performance.now();
 }
 
 /**

@@ -6,6 +6,7 @@ import { seedSampleData } from '../../src/platform/database/sample-data';
 import { FakeUpstream } from '../support/fake-upstream';
 import { TcpProxy } from '../support/tcp-proxy';
 import { createTestApp, TestApp } from '../support/test-app';
+import { CallOutcome, sleep } from '../support/fault-kit';
 
 const DEADLINE_MS = 1_000;
 /** A REST tool answers within the upstream deadline plus this. */
@@ -14,18 +15,6 @@ const REST_MARGIN_MS = 400;
 const OTHER_BOUND_MS = 1_000;
 /** What a client-visible error must never contain: upstream addresses, bodies, driver codes, stacks. */
 const LEAK = /secret|ECONN|ETIMEDOUT|socket|127\.0\.0\.1|:\d{4,5}\b|\.[jt]s:\d+|aborted/i;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Outcome {
-  readonly door: 'rest' | 'mcp';
-  readonly tool: string;
-  readonly at: number;
-  readonly ms: number;
-  /** `ok`, a tool error status, `hang` or `other: …`. */
-  readonly kind: string;
-  readonly text: string;
-}
 
 type Call = { readonly tool: string; readonly args: Record<string, unknown> };
 
@@ -49,7 +38,7 @@ describe('Upstream API faults, with the other tool families called alongside', (
   let t: TestApp;
   let mcp: McpClient;
 
-  async function restCall(call: Call): Promise<Outcome> {
+  async function restCall(call: Call): Promise<CallOutcome> {
     const at = performance.now();
     try {
       const res = await fetch(`${t.url}/v1/tools/${call.tool}`, {
@@ -70,7 +59,7 @@ describe('Upstream API faults, with the other tool families called alongside', (
     }
   }
 
-  async function mcpCall(call: Call): Promise<Outcome> {
+  async function mcpCall(call: Call): Promise<CallOutcome> {
     const at = performance.now();
     try {
       const result = await mcp.callTool({ name: call.tool, arguments: call.args }, undefined, { timeout: DEADLINE_MS * 4 });
@@ -83,8 +72,8 @@ describe('Upstream API faults, with the other tool families called alongside', (
   }
 
   /** Each caller calls again 20 ms after its last answer until stopped; answers are kept in `outcomes`. */
-  function startStream(callers: (() => Promise<Outcome>)[]): { stop: () => Promise<Outcome[]> } {
-    const outcomes: Outcome[] = [];
+  function startStream(callers: (() => Promise<CallOutcome>)[]): { stop: () => Promise<CallOutcome[]> } {
+    const outcomes: CallOutcome[] = [];
     let running = true;
     const loops = callers.map(async (next) => {
       while (running) {
@@ -102,7 +91,7 @@ describe('Upstream API faults, with the other tool families called alongside', (
   }
 
   /** Eight get_customer callers over REST and two over /mcp, beside one caller cycling through the other families. */
-  function startMixedStream(): { stop: () => Promise<Outcome[]> } {
+  function startMixedStream(): { stop: () => Promise<CallOutcome[]> } {
     let next = 0;
     return startStream([
       ...Array.from({ length: 8 }, () => () => restCall(GET_CUSTOMER)),
@@ -111,13 +100,13 @@ describe('Upstream API faults, with the other tool families called alongside', (
     ]);
   }
 
-  function expectOthersUnaffected(outcomes: readonly Outcome[]): void {
+  function expectOthersUnaffected(outcomes: readonly CallOutcome[]): void {
     const others = outcomes.filter((o) => o.tool !== GET_CUSTOMER.tool);
     expect(new Set(others.map((o) => o.tool))).toEqual(new Set(OTHERS.map((call) => call.tool)));
     expect(others.filter((o) => o.kind !== 'ok' || o.ms > OTHER_BOUND_MS)).toEqual([]);
   }
 
-  function expectRestRetryWithinDeadline(outcomes: readonly Outcome[], message: string): void {
+  function expectRestRetryWithinDeadline(outcomes: readonly CallOutcome[], message: string): void {
     const rest = outcomes.filter((o) => o.tool === GET_CUSTOMER.tool);
     expect(rest.length).toBeGreaterThan(10);
     expect(new Set(rest.map((o) => o.door))).toEqual(new Set(['rest', 'mcp']));
@@ -128,7 +117,7 @@ describe('Upstream API faults, with the other tool families called alongside', (
   /** get_customer answers the customer again (first try after the fault ended may still be in flight). */
   async function expectRecovered(): Promise<void> {
     const started = performance.now();
-    let last: Outcome;
+    let last: CallOutcome;
     do {
       last = await restCall(GET_CUSTOMER);
       if (last.kind === 'ok') break;
