@@ -39,7 +39,7 @@ interface Modules {
   vectorLiteral(vector: readonly number[]): string;
   seededRandom(seed: number): () => number;
   RagRepository: new (dataSource: unknown) => {
-    search(query: { mode: 'hybrid' | 'vector'; text: string; embedding: number[]; k: number; exactSearchMaxChunks: number }): Promise<{ document_id: string; ordinal: number }[]>;
+    search(query: { mode: 'hybrid' | 'vector'; text: string; embedding: number[]; k: number; exactSearchMaxChunks: number; efSearch: number }): Promise<{ document_id: string; ordinal: number }[]>;
   };
 }
 
@@ -240,7 +240,7 @@ async function main(): Promise<void> {
         let found = 0;
         for (let i = 0; i < QUERIES; i += 1) {
           const s = performance.now();
-          const hits = await repository.search({ mode, text: questions[i], embedding: embeddings[i], k: K, exactSearchMaxChunks: EXACT_MAX });
+          const hits = await repository.search({ mode, text: questions[i], embedding: embeddings[i], k: K, exactSearchMaxChunks: EXACT_MAX, efSearch: 200 });
           latencies.push(performance.now() - s);
           const truth = exact[i];
           found += hits.filter((hit) => truth.sims[(documentIndex.get(hit.document_id) ?? 0) * CHUNKS_PER_DOCUMENT + hit.ordinal] >= truth.kth - 1e-6).length;

@@ -295,6 +295,13 @@ export class Environment {
   @Max(1_000_000)
   RAG_EXACT_SEARCH_MAX_CHUNKS = 10_000;
 
+  /** HNSW beam width of a vector search above that threshold (pgvector's hnsw.ef_search): higher is slower and finds more of the true neighbours. */
+  @EnvNumber()
+  @IsInt()
+  @Min(10)
+  @Max(1000)
+  RAG_HNSW_EF_SEARCH = 200;
+
   /** The sample corpus ingested into an empty store on the embedded database. */
   @IsString()
   @MinLength(1)

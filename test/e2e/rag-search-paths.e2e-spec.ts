@@ -30,7 +30,7 @@ describe('RAG vector search paths (exact below RAG_EXACT_SEARCH_MAX_CHUNKS, HNSW
   let kit: McpTestKit;
   let repository: RagRepository;
   const search = (query: Partial<RagSearchQuery>): ReturnType<RagRepository['search']> =>
-    repository.search({ mode: 'vector', text: 'unused', embedding: QUERY, k: 10, exactSearchMaxChunks: 10_000, ...query });
+    repository.search({ mode: 'vector', text: 'unused', embedding: QUERY, k: 10, exactSearchMaxChunks: 10_000, efSearch: 200, ...query });
 
   beforeAll(async () => {
     kit = await createMcpTestKit({

@@ -18,6 +18,8 @@ export interface RagSettings {
   readonly chunkOverlap: number;
   /** RAG_EXACT_SEARCH_MAX_CHUNKS: exact vector search up to this many selected chunks, HNSW above. */
   readonly exactSearchMaxChunks: number;
+  /** RAG_HNSW_EF_SEARCH: the HNSW beam width of a search (recall against latency). */
+  readonly hnswEfSearch: number;
   /** Seed the sample corpus into an empty store on the embedded database (DB_SEED_SAMPLE_DATA). */
   readonly seedCorpus: boolean;
   /** RAG_CORPUS_DIR: the sample corpus. */
@@ -38,6 +40,7 @@ export class RagConfig implements RagSettings {
   readonly chunkSize: number;
   readonly chunkOverlap: number;
   readonly exactSearchMaxChunks: number;
+  readonly hnswEfSearch: number;
   readonly seedCorpus: boolean;
   readonly corpusDir: string;
 
@@ -57,6 +60,7 @@ export class RagConfig implements RagSettings {
       Math.floor(this.chunkSize / 2),
     );
     this.exactSearchMaxChunks = overrides?.exactSearchMaxChunks ?? config.get('RAG_EXACT_SEARCH_MAX_CHUNKS', { infer: true });
+    this.hnswEfSearch = overrides?.hnswEfSearch ?? config.get('RAG_HNSW_EF_SEARCH', { infer: true });
     this.seedCorpus = overrides?.seedCorpus ?? (embedded && config.get('DB_SEED_SAMPLE_DATA', { infer: true }));
     this.corpusDir = overrides?.corpusDir ?? config.get('RAG_CORPUS_DIR', { infer: true });
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { RagChunk } from './rag-chunker';
 import { InjectRagDataSource } from './rag-data-source';
-import { CANDIDATE_FACTOR, HNSW_EF_SEARCH, RRF_K } from './rag.constants';
+import { CANDIDATE_FACTOR, RRF_K } from './rag.constants';
 
 export type RagSearchMode = 'hybrid' | 'vector' | 'text';
 
@@ -40,6 +40,8 @@ export interface RagSearchQuery {
   readonly metadata?: Record<string, unknown>;
   /** When the documents the filters select hold at most this many chunks, the vector list is exact (no HNSW). */
   readonly exactSearchMaxChunks: number;
+  /** HNSW beam width (`hnsw.ef_search`) above that; raised to the candidate count when lower. */
+  readonly efSearch: number;
 }
 
 export interface RagHitRow {
@@ -244,7 +246,7 @@ export class RagRepository {
     if (query.mode === 'text' || exact) return (await this.dataSource.query(sql, params)) as RagHitRow[];
     // The beam (ef_search) must cover the candidate LIMIT; a wider one also lifts recall (bench/README.md, "RAG").
     // Iterative scans keep walking the graph while filters reject rows. SET LOCAL needs the transaction.
-    const efSearch = Math.max(HNSW_EF_SEARCH, query.k * CANDIDATE_FACTOR);
+    const efSearch = Math.max(query.efSearch, query.k * CANDIDATE_FACTOR);
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SET LOCAL hnsw.ef_search = ${efSearch}`);
       if (filters.length > 0) await manager.query(`SET LOCAL hnsw.iterative_scan = strict_order`);

@@ -143,6 +143,7 @@ export class RagService {
           source: input.filter?.source,
           metadata: input.filter?.metadata,
           exactSearchMaxChunks: this.config.exactSearchMaxChunks,
+          efSearch: this.config.hnswEfSearch,
         }),
       );
       return {
