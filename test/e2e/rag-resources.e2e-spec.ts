@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
 import { DatabaseModule } from '../../src/platform/database/database.module';
+import { encodeResourceCursor } from '../../src/platform/mcp/resource-cursor';
 import { ResourceRegistry } from '../../src/platform/mcp/resource.registry';
 import { HashingEmbedder } from '../../src/tools/rag/hashing.embedder';
 import { RagModule } from '../../src/tools/rag/rag.module';
@@ -85,6 +86,28 @@ describe('RAG documents as MCP resources (embedded PostgreSQL, 2025-era client)'
     expect(result.structuredContent).not.toHaveProperty('links');
     expect(JSON.parse(content[0].text ?? '')).toEqual(result.structuredContent);
   });
+
+  it('pages resources/list with cursors: every document once, newest first, 100 a page; a forged cursor is -32602', async () => {
+    for (let batch = 0; batch < 4; batch += 1) {
+      const documents = Array.from({ length: 50 }, (_, i) => ({ text: `Paging note ${batch * 50 + i}.`, source: `paging/${batch * 50 + i}` }));
+      expect((await kit.client.callTool({ name: 'rag_ingest', arguments: { documents } })).isError).toBeFalsy();
+    }
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await kit.client.listResources(cursor === undefined ? {} : { cursor });
+      pages.push(page.resources.map((r) => r.name));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined && pages.length < 10);
+    expect(pages.map((page) => page.length)).toEqual([100, 100, 2]);
+    const names = pages.flat();
+    expect(new Set(names).size).toBe(202);
+    expect(names.slice(0, 2)).toEqual(['paging/199', 'paging/198']);
+    expect(names.slice(-2)).toEqual(['home/notes.txt', 'Deploy guide']);
+    await expect(kit.client.listResources({ cursor: 'forged' })).rejects.toMatchObject({ code: -32602 });
+    const inner = Buffer.from(JSON.stringify([0, Buffer.from("2026-01-01 00:00:00+00|'; DROP TABLE rag_documents; --").toString('base64url')])).toString('base64url');
+    await expect(kit.client.listResources({ cursor: inner })).rejects.toMatchObject({ code: -32602 });
+  }, 60_000);
 });
 
 describe('a server without resource templates', () => {
@@ -116,7 +139,7 @@ describe('resources over HTTP with the 2026-era client', () => {
       description: 'A test memo',
       mimeType: 'text/plain',
       scopes: ['memo:read'],
-      list: async () => [{ uri: 'memo://notes/hello%20world', name: 'hello world' }],
+      list: async () => ({ resources: [{ uri: 'memo://notes/hello%20world', name: 'hello world' }] }),
       read: async (_uri, match) => (match.name === 'hello world' ? { text: 'hi there', mimeType: 'text/plain' } : undefined),
     });
   });
@@ -133,6 +156,38 @@ describe('resources over HTTP with the 2026-era client', () => {
       expect(read.contents).toEqual([{ uri: 'memo://notes/hello%20world', mimeType: 'text/plain', text: 'hi there' }]);
       await expect(client.readResource({ uri: 'memo://notes/other' })).rejects.toMatchObject({ code: -32602 });
       expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('pages across templates, and a failing list is a generic -32603 that names the request, not the cause', async () => {
+    t.app.get(ResourceRegistry).register({
+      uriTemplate: 'boom://items/{id}',
+      name: 'boom',
+      description: 'A template whose listing fails',
+      mimeType: 'text/plain',
+      list: async () => {
+        throw new Error('password authentication failed for user "secret"');
+      },
+      read: async () => undefined,
+    });
+    const client = new ClientV2({ name: 'e2e-v2', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    await client.connect(new TransportV2(new URL(`${t.url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${t.primaryKey}` } } }));
+    try {
+      // Explicit cursors: the v2 client's cursor-less listResources() walks every page by itself.
+      const first = await client.listResources({ cursor: encodeResourceCursor({ template: 0 }) });
+      expect(first.resources.map((r) => r.name)).toEqual(['hello world']);
+      expect(first.nextCursor).toEqual(encodeResourceCursor({ template: 1 }));
+      for (const walk of [client.listResources({ cursor: first.nextCursor }), client.listResources()]) {
+        const failure = await walk.then(
+          () => undefined,
+          (error: unknown) => error as { code: number; message: string },
+        );
+        expect(failure?.code).toBe(-32603);
+        expect(failure?.message).toMatch(/Listing resources failed \(request [\w-]+\)/);
+        expect(failure?.message).not.toContain('secret');
+      }
     } finally {
       await client.close();
     }

@@ -18,7 +18,8 @@ import { Principal } from '../auth/principal.interface';
 import { toErrorResponse } from '../errors/error-response';
 import { InFlightCalls } from './in-flight-calls';
 import { MCP_SERVER_NAME } from './mcp.constants';
-import { ResourceRegistry } from './resource.registry';
+import { decodeResourceCursor, encodeResourceCursor, ResourceListPosition } from './resource-cursor';
+import { InvalidResourceCursorError, ResourceRegistry } from './resource.registry';
 import { ToolDoor, ToolOutput } from './tool-call.interface';
 import { ToolInvoker } from './tool-invoker.service';
 import { ToolRegistry } from './tool.registry';
@@ -122,14 +123,30 @@ export class McpServerFactory {
         mimeType: t.mimeType,
       })),
     }));
-    server.setRequestHandler('resources/list', async () => {
-      const lists = await Promise.all(
-        this.resources
-          .list()
-          .filter((t) => t.list && allowed(t.scopes))
-          .map(async (t) => (await t.list?.()) ?? []),
-      );
-      return { resources: lists.flat().map((r) => ({ ...r })) };
+    // One page of one template at a time; the cursor says which template and where in it.
+    server.setRequestHandler('resources/list', async (request) => {
+      const listing = this.resources.list().filter((t) => t.list && allowed(t.scopes));
+      const invalid = (): ProtocolError => new ProtocolError(ProtocolErrorCode.InvalidParams, 'Invalid cursor');
+      const position = decodeResourceCursor(request.params?.cursor, listing.length);
+      if (!position) throw invalid();
+      const template = listing[position.template];
+      if (!template?.list) return { resources: [] };
+      let page;
+      try {
+        page = await template.list(position.cursor);
+      } catch (error) {
+        if (error instanceof InvalidResourceCursorError) throw invalid();
+        const requestId = caller.requestId();
+        ((PinoLogger.root as Logger | undefined) ?? this.pino.logger).error({ err: error, request_id: requestId, template: template.uriTemplate }, 'resource list failed');
+        throw new ProtocolError(ProtocolErrorCode.InternalError, `Listing resources failed (request ${requestId})`);
+      }
+      const next: ResourceListPosition | undefined =
+        page.nextCursor !== undefined
+          ? { template: position.template, cursor: page.nextCursor }
+          : position.template + 1 < listing.length
+            ? { template: position.template + 1 }
+            : undefined;
+      return { resources: page.resources.map((r) => ({ ...r })), ...(next ? { nextCursor: encodeResourceCursor(next) } : {}) };
     });
     server.setRequestHandler('resources/read', async (request, ctx): Promise<ReadResourceResult> => {
       const uri = request.params.uri;

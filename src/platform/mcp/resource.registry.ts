@@ -9,6 +9,19 @@ export interface ResourceEntry {
   readonly mimeType?: string;
 }
 
+/** One page of a template's resources; `nextCursor` (the template's own) when there are more. */
+export interface ResourcePage {
+  readonly resources: readonly ResourceEntry[];
+  readonly nextCursor?: string;
+}
+
+/** Thrown by a template's `list` for a cursor it did not give out (answered as invalid params). */
+export class InvalidResourceCursorError extends Error {
+  constructor() {
+    super('Invalid cursor');
+  }
+}
+
 /** What a template's `read` gets besides the URI. */
 export interface ResourceReadContext {
   /** Aborted when the client cancels or goes away. */
@@ -35,8 +48,11 @@ export interface ResourceTemplateEntry {
   readonly mimeType: string;
   /** Scopes the caller's key must hold to read (and list) these resources; none means any authenticated caller. */
   readonly scopes?: readonly string[];
-  /** Some concrete resources for `resources/list` (keep it bounded, e.g. the latest 100). */
-  readonly list?: () => Promise<readonly ResourceEntry[]>;
+  /**
+   * Its concrete resources for `resources/list`, one bounded page at a time: `cursor` is the `nextCursor` of the
+   * previous page (undefined for the first). Throws InvalidResourceCursorError for a cursor it did not give out.
+   */
+  readonly list?: (cursor: string | undefined) => Promise<ResourcePage>;
   /** The resource, or undefined when it does not exist (answered as resource-not-found). */
   readonly read: (uri: string, match: Readonly<Record<string, string>>, ctx: ResourceReadContext) => Promise<ResourceContent | undefined>;
 }

@@ -31,6 +31,12 @@ export interface NewRagDocument {
   readonly embeddings: readonly number[][];
 }
 
+/** Where a newest-first page of documents resumes: the last document's `created_at` (as text) and id. */
+export interface RagDocumentPosition {
+  readonly createdAt: string;
+  readonly id: string;
+}
+
 export interface RagSearchQuery {
   readonly mode: RagSearchMode;
   readonly text: string;
@@ -166,9 +172,17 @@ export class RagRepository {
     }
   }
 
-  /** The most recently created documents, newest first. */
-  async latest(limit: number): Promise<RagDocumentRow[]> {
-    return (await this.dataSource.query(`SELECT ${DOCUMENT_COLUMNS} FROM rag_documents ORDER BY created_at DESC, id DESC LIMIT $1`, [limit])) as RagDocumentRow[];
+  /**
+   * Documents newest first, after the keyset position `after` when given. `position_at` is `created_at` as
+   * PostgreSQL prints it (microseconds kept, unlike a JS Date), for the next page's position.
+   */
+  async page(limit: number, after?: RagDocumentPosition): Promise<(RagDocumentRow & { position_at: string })[]> {
+    return (await this.dataSource.query(
+      `SELECT ${DOCUMENT_COLUMNS}, created_at::text AS position_at FROM rag_documents
+       WHERE $2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid)
+       ORDER BY created_at DESC, id DESC LIMIT $1`,
+      [limit, after?.createdAt ?? null, after?.id ?? null],
+    )) as (RagDocumentRow & { position_at: string })[];
   }
 
   async list(limit: number, offset: number, source?: string): Promise<{ rows: RagDocumentRow[]; total: number }> {

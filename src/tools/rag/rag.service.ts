@@ -25,7 +25,7 @@ import {
 } from './rag.dto';
 import { InjectRagEmbedder, RagEmbedder, RagEmbedderError, RagEmbedderUnavailableError } from './rag-embedder.interface';
 import { RAG_EMBED_DURATION_SECONDS, RAG_INGEST_CHUNKS_TOTAL, RAG_SEARCH_DURATION_SECONDS } from './rag.metrics';
-import { RagDocumentRow, RagRepository } from './rag.repository';
+import { RagDocumentPosition, RagDocumentRow, RagRepository } from './rag.repository';
 
 /** What the service needs from a tool call. */
 export interface RagCall {
@@ -173,8 +173,12 @@ export class RagService {
   }
 
   /** The latest `limit` documents, newest first (the `rag://documents/{id}` resources a client can list). */
-  async latest(limit: number): Promise<RagDocumentSummary[]> {
-    return (await this.store(() => this.repository.latest(limit))).map(summary);
+  /** Up to `limit` documents newest first, after `after`; `next` is where the following page starts, if any. */
+  async page(limit: number, after?: RagDocumentPosition): Promise<{ documents: RagDocumentSummary[]; next?: RagDocumentPosition }> {
+    const rows = await this.store(() => this.repository.page(limit + 1, after));
+    const documents = rows.slice(0, limit);
+    const last = documents[documents.length - 1];
+    return { documents: documents.map(summary), ...(rows.length > limit ? { next: { createdAt: last.position_at, id: last.id } } : {}) };
   }
 
   async get(id: string): Promise<RagDocumentSummary & { content: string }> {

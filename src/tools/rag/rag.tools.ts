@@ -4,6 +4,7 @@ import { McpToolOptions } from '../../platform/mcp/mcp-tool-options.interface';
 import { ResourceContent, ResourceTemplateEntry } from '../../platform/mcp/resource.registry';
 import { ToolResourceLink } from '../../platform/mcp/tool-call.interface';
 import { ToolContext } from '../../platform/mcp/tool-context.interface';
+import { decodeDocumentCursor, encodeDocumentCursor } from './rag-document-cursor';
 import { MAX_DOCUMENTS_PER_INGEST, MAX_DOCUMENT_BYTES } from './rag.constants';
 import {
   RagDeletedDocument,
@@ -24,7 +25,7 @@ export interface RagToolEntry {
   readonly handler: (input: object, ctx: ToolContext) => unknown;
 }
 
-/** How many documents `resources/list` shows (the newest). */
+/** Documents per `resources/list` page (newest first). */
 export const LISTED_DOCUMENT_RESOURCES = 100;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -89,13 +90,18 @@ export class RagTools {
       description: 'An ingested document (its title as a heading, then its full text), by id as rag_search and rag_list_documents answer it.',
       mimeType: 'text/markdown',
       scopes: ['rag:read'],
-      list: async () =>
-        (await this.rag.latest(LISTED_DOCUMENT_RESOURCES)).map((document) => ({
-          uri: document.uri,
-          name: document.title ?? document.source ?? document.id,
-          ...(document.title ? { title: document.title } : {}),
-          mimeType: 'text/markdown',
-        })),
+      list: async (cursor) => {
+        const { documents, next } = await this.rag.page(LISTED_DOCUMENT_RESOURCES, cursor === undefined ? undefined : decodeDocumentCursor(cursor));
+        return {
+          resources: documents.map((document) => ({
+            uri: document.uri,
+            name: document.title ?? document.source ?? document.id,
+            ...(document.title ? { title: document.title } : {}),
+            mimeType: 'text/markdown',
+          })),
+          ...(next ? { nextCursor: encodeDocumentCursor(next) } : {}),
+        };
+      },
       read: (_uri, match) => this.readDocument(match.id),
     };
   }
