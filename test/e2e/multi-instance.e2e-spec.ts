@@ -5,7 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createApiKey, createRedisPrefix } from '../factories/api-key.factory';
 import { TEST_REDIS_URL } from '../support/redis-server';
-import { ListeningServer, startListeningServer, stopServer } from '../support/server-process';
+import { ListeningServer, startListeningServer, stopServer, waitFor } from '../support/server-process';
 import { TEST_DB_URL } from '../support/test-database';
 import { resultOf } from '../support/tool-results';
 
@@ -104,6 +104,8 @@ describe('two server processes sharing one PostgreSQL and one Redis', () => {
     const result = resultOf<{ text: string; request_id: string }>((res.body as { result: unknown }).result);
     expect(result.text).toBe('no session needed');
     expect(res.headers.get('x-request-id')).toBe(result.request_id);
+    // The audit line reaches the process's stdout pipe just after the answer: wait for it, bounded.
+    await waitFor(() => second.stdout().includes(result.request_id), 3_000, `request ${result.request_id} in the second process's log`);
     expect(second.stdout()).toContain(result.request_id);
   }, 10_000);
 

@@ -26,7 +26,7 @@ describe('the server process (node dist/main.js)', () => {
     } finally {
       server.child.kill('SIGKILL');
     }
-  });
+  }, 45_000);
 
   it('stops the boot on a bad configuration, listing every problem without a stack trace', async () => {
     const server = startServerProcess({ PORT: 'x', LOG_OUTPUT: 'syslog', API_KEY_PRIMARY: 'tiny' }, cwd);
