@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { Client as PgClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { seedSampleData } from '../../src/platform/database/sample-data';
 import { TcpProxy } from '../support/tcp-proxy';
 import { createTestApp, TestApp } from '../support/test-app';
 import { TEST_DB_URL } from '../support/test-database';
-import { CallOutcome, sleep, until } from '../support/fault-kit';
+import { CallOutcome, connectMcpClient, mcpOutcome, restOutcome, sleep, startStream, until } from '../support/fault-kit';
 
 /** Every call must end within the tool deadline plus this (a hang would exceed it). */
 const TOOL_TIMEOUT_MS = 3_000;
@@ -33,59 +32,16 @@ describe('PostgreSQL faults under a steady stream of SQL tool calls', () => {
   let t: TestApp;
   let mcp: McpClient;
 
-  async function restCall(index: number): Promise<CallOutcome> {
-    const { tool, args } = CALLS[index % CALLS.length];
-    const at = performance.now();
-    try {
-      const res = await fetch(`${t.url}/v1/tools/${tool}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${t.primaryKey}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(args),
-        signal: AbortSignal.timeout(CALL_BOUND_MS),
-      });
-      const text = await res.text();
-      const ms = performance.now() - at;
-      if (res.status === 200) return { door: 'rest', tool, at, ms, kind: 'ok', text };
-      const status = (JSON.parse(text) as { status?: string }).status;
-      const typed = res.status === 503 && status === 'retry' && Number(res.headers.get('retry-after')) >= 1;
-      return { door: 'rest', tool, at, ms, kind: typed ? 'retry' : `other: HTTP ${res.status}`, text };
-    } catch (error) {
-      return { door: 'rest', tool, at, ms: performance.now() - at, kind: (error as Error).name === 'TimeoutError' ? 'hang' : `other: ${String(error)}`, text: '' };
-    }
-  }
-
-  async function mcpCall(index: number): Promise<CallOutcome> {
-    const { tool, args } = CALLS[index % CALLS.length];
-    const at = performance.now();
-    try {
-      const result = await mcp.callTool({ name: tool, arguments: args }, undefined, { timeout: CALL_BOUND_MS });
-      const ms = performance.now() - at;
-      const text = (result.content as { text?: string }[])[0]?.text ?? '';
-      const kind = result.isError ? ((JSON.parse(text) as { status: string }).status ?? 'other: untyped') : 'ok';
-      return { door: 'mcp', tool, at, ms, kind, text: result.isError ? text : '' };
-    } catch (error) {
-      return { door: 'mcp', tool, at, ms: performance.now() - at, kind: /timed out/i.test(String(error)) ? 'hang' : `other: ${String(error)}`, text: '' };
-    }
-  }
-
-  /** Three REST callers and one MCP caller, each calling again 50 ms after its last answer, until stopped. */
-  function startStream(): { stop: () => Promise<CallOutcome[]> } {
-    const outcomes: CallOutcome[] = [];
-    let running = true;
-    const caller = async (call: (index: number) => Promise<CallOutcome>, offset: number): Promise<void> => {
-      for (let index = offset; running; index += 1) {
-        outcomes.push(await call(index));
-        await sleep(50);
-      }
+  /** Three REST callers and one MCP caller, each cycling through CALLS from its own offset, 50 ms between calls. */
+  function startCalls(): { stop: () => Promise<CallOutcome[]> } {
+    const caller = (door: 'rest' | 'mcp', offset: number): (() => Promise<CallOutcome>) => {
+      let index = offset;
+      return () => {
+        const call = CALLS[index++ % CALLS.length];
+        return door === 'rest' ? restOutcome(t.url, t.primaryKey, call, CALL_BOUND_MS) : mcpOutcome(mcp, call, CALL_BOUND_MS);
+      };
     };
-    const callers = [caller(restCall, 0), caller(restCall, 1), caller(restCall, 2), caller(mcpCall, 1)];
-    return {
-      stop: async () => {
-        running = false;
-        await Promise.all(callers);
-        return outcomes;
-      },
-    };
+    return startStream([caller('rest', 0), caller('rest', 1), caller('rest', 2), caller('mcp', 1)], 50);
   }
 
   const readiness = async (): Promise<number> =>
@@ -114,8 +70,7 @@ describe('PostgreSQL faults under a steady stream of SQL tool calls', () => {
       RATE_LIMIT_RPM: '1000000',
     });
     await seedSampleData(t.app.get(DataSource));
-    mcp = new McpClient({ name: 'fault-postgres', version: '1.0.0' });
-    await mcp.connect(new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${t.primaryKey}` } } }));
+    mcp = await connectMcpClient(t.url, t.primaryKey, 'fault-postgres');
   }, 30_000);
 
   afterAll(async () => {
@@ -129,7 +84,7 @@ describe('PostgreSQL faults under a steady stream of SQL tool calls', () => {
   });
 
   it('answers retry while PostgreSQL is down (connections reset, new ones refused), /health/ready 503, then recovers without a restart', async () => {
-    const stream = startStream();
+    const stream = startCalls();
     await sleep(500);
     const faultAt = performance.now();
     proxy.refuse();
@@ -157,7 +112,7 @@ describe('PostgreSQL faults under a steady stream of SQL tool calls', () => {
   }, 25_000);
 
   it('answers retry within the deadline while PostgreSQL hangs (bytes black-holed), /health/ready 503, then recovers', async () => {
-    const stream = startStream();
+    const stream = startCalls();
     await sleep(500);
     const faultAt = performance.now();
     proxy.blackhole();
@@ -186,7 +141,7 @@ describe('PostgreSQL faults under a steady stream of SQL tool calls', () => {
     const admin = new PgClient({ connectionString: TEST_DB_URL, application_name: 'fault-pg-admin' });
     await admin.connect();
     try {
-      const stream = startStream();
+      const stream = startCalls();
       await sleep(500);
       let terminated = 0;
       for (let round = 0; round < 12; round += 1) {

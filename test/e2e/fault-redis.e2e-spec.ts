@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { createApiKey, createRedisPrefix } from '../factories/api-key.factory';
 import { DisposableRedis } from '../support/redis-server';
 import { createTestApp, TestApp } from '../support/test-app';
-import { sleep, until } from '../support/fault-kit';
+import { sleep, startStream, until } from '../support/fault-kit';
 
 /** Calls per minute per key: small, so the stream hits the limit within its first few calls. */
 const RPM = 5;
@@ -53,36 +53,25 @@ describe('Redis outage under a steady stream of tool calls (RATE_LIMIT_STORAGE=r
     return t;
   }
 
-  function startStream(app: TestApp): { stop: () => Promise<Outcome[]> } {
-    const outcomes: Outcome[] = [];
-    let running = true;
-    const caller = async (): Promise<void> => {
-      while (running) {
-        const at = performance.now();
-        try {
-          const res = await fetch(`${app.url}/v1/tools/echo`, {
-            method: 'POST',
-            headers: { Authorization: `Bearer ${app.primaryKey}`, 'Content-Type': 'application/json' },
-            body: JSON.stringify({ text: 'steady' }),
-            signal: AbortSignal.timeout(CALL_BOUND_MS),
-          });
-          const body = await res.text();
-          outcomes.push({ at, end: performance.now(), status: res.status, retryAfter: res.headers.get('retry-after'), body });
-        } catch {
-          outcomes.push({ at, end: performance.now(), status: 0, retryAfter: null, body: '' });
-        }
-        await sleep(40);
-      }
-    };
-    const callers = [caller(), caller()];
-    return {
-      stop: async () => {
-        running = false;
-        await Promise.all(callers);
-        return outcomes;
-      },
-    };
+  /** One `echo` over the REST facade, as the stream records it. */
+  async function echo(app: TestApp): Promise<Outcome> {
+    const at = performance.now();
+    try {
+      const res = await fetch(`${app.url}/v1/tools/echo`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${app.primaryKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ text: 'steady' }),
+        signal: AbortSignal.timeout(CALL_BOUND_MS),
+      });
+      const body = await res.text();
+      return { at, end: performance.now(), status: res.status, retryAfter: res.headers.get('retry-after'), body };
+    } catch {
+      return { at, end: performance.now(), status: 0, retryAfter: null, body: '' };
+    }
   }
+
+  /** Two callers of `echo`, 40 ms between calls, until stopped. */
+  const startEchoes = (app: TestApp): { stop: () => Promise<Outcome[]> } => startStream([() => echo(app), () => echo(app)], 40);
 
   const get = async (app: TestApp, path: string): Promise<{ status: number; body: string }> => {
     const res = await fetch(`${app.url}${path}`, { signal: AbortSignal.timeout(5_000) });
@@ -122,7 +111,7 @@ describe('Redis outage under a steady stream of tool calls (RATE_LIMIT_STORAGE=r
 
   it('fail-open: lets every call through uncounted while Redis is down, reports it, stays ready, and limits again after recovery', async () => {
     const app = await boot('open');
-    const stream = startStream(app);
+    const stream = startEchoes(app);
     await sleep(700);
     const faultAt = performance.now();
     await redis?.stop();
@@ -156,7 +145,7 @@ describe('Redis outage under a steady stream of tool calls (RATE_LIMIT_STORAGE=r
 
   it('fail-closed: answers 503 with Retry-After while Redis is down, leaves readiness, and serves and limits again after recovery', async () => {
     const app = await boot('closed');
-    const stream = startStream(app);
+    const stream = startEchoes(app);
     await sleep(700);
     const faultAt = performance.now();
     await redis?.stop();

@@ -1,12 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { DataSource } from 'typeorm';
 import { seedSampleData } from '../../src/platform/database/sample-data';
 import { FakeUpstream } from '../support/fake-upstream';
 import { TcpProxy } from '../support/tcp-proxy';
 import { createTestApp, TestApp } from '../support/test-app';
-import { CallOutcome, sleep } from '../support/fault-kit';
+import { CallOutcome, connectMcpClient, mcpOutcome, restOutcome, sleep, startStream, ToolCall } from '../support/fault-kit';
 
 const DEADLINE_MS = 1_000;
 /** A REST tool answers within the upstream deadline plus this. */
@@ -16,10 +15,8 @@ const OTHER_BOUND_MS = 1_000;
 /** What a client-visible error must never contain: upstream addresses, bodies, driver codes, stacks. */
 const LEAK = /secret|ECONN|ETIMEDOUT|socket|127\.0\.0\.1|:\d{4,5}\b|\.[jt]s:\d+|aborted/i;
 
-type Call = { readonly tool: string; readonly args: Record<string, unknown> };
-
-const GET_CUSTOMER: Call = { tool: 'get_customer', args: { customer_id: 1 } };
-const OTHERS: readonly Call[] = [
+const GET_CUSTOMER: ToolCall = { tool: 'get_customer', args: { customer_id: 1 } };
+const OTHERS: readonly ToolCall[] = [
   { tool: 'echo', args: { text: 'still here' } },
   { tool: 'sql_query', args: { sql: 'SELECT count(*)::int AS n FROM orders WHERE customer_id <= $1::int', params: [10] } },
   { tool: 'get_top_customers', args: { limit: 3 } },
@@ -38,66 +35,20 @@ describe('Upstream API faults, with the other tool families called alongside', (
   let t: TestApp;
   let mcp: McpClient;
 
-  async function restCall(call: Call): Promise<CallOutcome> {
-    const at = performance.now();
-    try {
-      const res = await fetch(`${t.url}/v1/tools/${call.tool}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${t.primaryKey}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(call.args),
-        signal: AbortSignal.timeout(DEADLINE_MS * 4),
-      });
-      const text = await res.text();
-      const ms = performance.now() - at;
-      if (res.status === 200) return { door: 'rest', tool: call.tool, at, ms, kind: 'ok', text };
-      const status = (JSON.parse(text) as { status?: string }).status;
-      const typed = res.status === 503 && status === 'retry' && Number(res.headers.get('retry-after')) >= 1;
-      return { door: 'rest', tool: call.tool, at, ms, kind: typed ? 'retry' : `other: HTTP ${res.status}`, text };
-    } catch (error) {
-      const kind = (error as Error).name === 'TimeoutError' ? 'hang' : `other: ${String(error)}`;
-      return { door: 'rest', tool: call.tool, at, ms: performance.now() - at, kind, text: '' };
-    }
-  }
-
-  async function mcpCall(call: Call): Promise<CallOutcome> {
-    const at = performance.now();
-    try {
-      const result = await mcp.callTool({ name: call.tool, arguments: call.args }, undefined, { timeout: DEADLINE_MS * 4 });
-      const text = (result.content as { text?: string }[])[0]?.text ?? '';
-      const kind = result.isError ? (JSON.parse(text) as { status: string }).status : 'ok';
-      return { door: 'mcp', tool: call.tool, at, ms: performance.now() - at, kind, text: result.isError ? text : '' };
-    } catch (error) {
-      return { door: 'mcp', tool: call.tool, at, ms: performance.now() - at, kind: `other: ${String(error)}`, text: '' };
-    }
-  }
-
-  /** Each caller calls again 20 ms after its last answer until stopped; answers are kept in `outcomes`. */
-  function startStream(callers: (() => Promise<CallOutcome>)[]): { stop: () => Promise<CallOutcome[]> } {
-    const outcomes: CallOutcome[] = [];
-    let running = true;
-    const loops = callers.map(async (next) => {
-      while (running) {
-        outcomes.push(await next());
-        await sleep(20);
-      }
-    });
-    return {
-      stop: async () => {
-        running = false;
-        await Promise.all(loops);
-        return outcomes;
-      },
-    };
-  }
+  const restCall = (call: ToolCall): Promise<CallOutcome> => restOutcome(t.url, t.primaryKey, call, DEADLINE_MS * 4);
+  const mcpCall = (call: ToolCall): Promise<CallOutcome> => mcpOutcome(mcp, call, DEADLINE_MS * 4);
 
   /** Eight get_customer callers over REST and two over /mcp, beside one caller cycling through the other families. */
   function startMixedStream(): { stop: () => Promise<CallOutcome[]> } {
     let next = 0;
-    return startStream([
-      ...Array.from({ length: 8 }, () => () => restCall(GET_CUSTOMER)),
-      ...Array.from({ length: 2 }, () => () => mcpCall(GET_CUSTOMER)),
-      () => restCall(OTHERS[next++ % OTHERS.length]),
-    ]);
+    return startStream(
+      [
+        ...Array.from({ length: 8 }, () => () => restCall(GET_CUSTOMER)),
+        ...Array.from({ length: 2 }, () => () => mcpCall(GET_CUSTOMER)),
+        () => restCall(OTHERS[next++ % OTHERS.length]),
+      ],
+      20,
+    );
   }
 
   function expectOthersUnaffected(outcomes: readonly CallOutcome[]): void {
@@ -143,8 +94,7 @@ describe('Upstream API faults, with the other tool families called alongside', (
       RATE_LIMIT_RPM: '1000000',
     });
     await seedSampleData(t.app.get(DataSource));
-    mcp = new McpClient({ name: 'fault-upstream', version: '1.0.0' });
-    await mcp.connect(new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${t.primaryKey}` } } }));
+    mcp = await connectMcpClient(t.url, t.primaryKey, 'fault-upstream');
   }, 30_000);
 
   afterAll(async () => {
