@@ -20,11 +20,28 @@ const axes = (...weights: number[]): number[] => normalise([...weights, ...new A
 const cosine = (a: readonly number[], b: readonly number[]): number => a.reduce((sum, value, i) => sum + value * b[i], 0);
 
 const QUERY = axes(1);
-/** Four documents of 100 chunks each, all close to QUERY; one document of 3 chunks far from it. */
-const NEAR_DOCUMENTS = 4;
 const random = seededRandom(11);
-const near = Array.from({ length: NEAR_DOCUMENTS * 100 }, () => normalise([4, ...Array.from({ length: RAG_DIMENSION - 1 }, () => random() - 0.5)]));
-const far = [axes(0, 1), axes(0.3, 0, 1), axes(0.1, 0, 0, 1)];
+/** 100 chunks around QUERY's axis, `weight` setting how close (cosine about 0.65 at 4, about 0.06 at 0.3). */
+const cloud = (weight: number): number[][] =>
+  Array.from({ length: 100 }, () => normalise([weight, ...Array.from({ length: RAG_DIMENSION - 1 }, () => random() - 0.5)]));
+/**
+ * Four documents close to QUERY (group `near`), six further away (group `wide`: every one of the 400 nearest chunks
+ * is one a filter on it drops), and one document of 3 chunks far from it (group `far`). At this size the planner
+ * answers filtered searches without the HNSW index, so these tests check results, not the iterative scan.
+ */
+const DOCUMENTS: readonly { source: string; embeddings: number[][] }[] = [
+  ...Array.from({ length: 4 }, (_, i) => ({ source: `near/${i}`, embeddings: cloud(4) })),
+  ...Array.from({ length: 6 }, (_, i) => ({ source: `wide/${i}`, embeddings: cloud(0.3) })),
+  { source: 'far/0', embeddings: [axes(0, 1), axes(0.3, 0, 1), axes(0.1, 0, 0, 1)] },
+];
+const CHUNKS = DOCUMENTS.flatMap(({ source, embeddings }) => embeddings.map((vector, i) => ({ text: `${source} #${i}`, vector })));
+/** The exact top 10 of the chunks `keep` allows, by cosine similarity to QUERY. */
+const exactTop10 = (keep: (text: string) => boolean): string[] =>
+  CHUNKS.filter((chunk) => keep(chunk.text))
+    .map(({ text, vector }) => ({ text, similarity: cosine(vector, QUERY) }))
+    .sort((a, b) => b.similarity - a.similarity)
+    .slice(0, 10)
+    .map((hit) => hit.text);
 
 describe('RAG vector search paths (exact below RAG_EXACT_SEARCH_MAX_CHUNKS, HNSW above)', () => {
   let kit: McpTestKit;
@@ -50,19 +67,21 @@ describe('RAG vector search paths (exact below RAG_EXACT_SEARCH_MAX_CHUNKS, HNSW
         chunks: embeddings.map((_, ordinal) => ({ ordinal, heading: null, text: `${source} #${ordinal}` })),
         embeddings,
       });
-    for (let doc = 0; doc < NEAR_DOCUMENTS; doc += 1) await save(`near/${doc}`, near.slice(doc * 100, (doc + 1) * 100));
-    await save('far/0', far);
+    for (const { source, embeddings } of DOCUMENTS) await save(source, embeddings);
   }, 90_000);
   afterAll(() => kit?.close());
 
   it('answers the exact nearest chunks, in order, on a store under the threshold', async () => {
-    const all = [...near.map((vector, i) => ({ text: `near/${Math.floor(i / 100)} #${i % 100}`, vector })), ...far.map((vector, i) => ({ text: `far/0 #${i}`, vector }))];
-    const truth = all
-      .map(({ text, vector }) => ({ text, similarity: cosine(vector, QUERY) }))
-      .sort((a, b) => b.similarity - a.similarity)
-      .slice(0, 10)
-      .map((hit) => hit.text);
-    expect((await search({})).map((hit) => hit.text)).toEqual(truth);
+    expect((await search({})).map((hit) => hit.text)).toEqual(exactTop10(() => true));
+  });
+
+  it('fills k under a filter whose matches all lie past the nearest chunks: exactly under the threshold, k of them above', async () => {
+    const wide = (text: string): boolean => text.startsWith('wide/');
+    const viaIndex = await search({ metadata: { group: 'wide' }, exactSearchMaxChunks: 0 });
+    expect(viaIndex).toHaveLength(10);
+    expect(viaIndex.every((hit) => wide(hit.text))).toBe(true);
+    const exact = await search({ metadata: { group: 'wide' } });
+    expect(exact.map((hit) => hit.text)).toEqual(exactTop10(wide));
   });
 
   it.each([

@@ -212,7 +212,7 @@ export class RagRepository {
    * fills the list (pgvector ≥ 0.8).
    */
   async search(query: RagSearchQuery): Promise<RagHitRow[]> {
-    const exact = query.mode !== 'text' && (await this.selectedChunks(query)) <= query.exactSearchMaxChunks;
+    const exact = query.mode !== 'text' && query.exactSearchMaxChunks > 0 && (await this.selectedChunks(query)) <= query.exactSearchMaxChunks;
     const params: unknown[] = [query.k * CANDIDATE_FACTOR, query.k];
     const add = (value: unknown): string => `$${params.push(value)}`;
     const filters = documentFilters(query, add);
