@@ -3,6 +3,7 @@ import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus'
 import { DataSource } from 'typeorm';
 import { HealthCheckProvider } from '../health/health-check-provider.decorator';
 import { HealthCheck } from '../health/health-check.interface';
+import { withTimeout } from '../health/with-timeout';
 
 const PING_TIMEOUT_MS = 2_000;
 
@@ -25,17 +26,11 @@ export class DatabaseHealth implements HealthCheck {
   async check(indicator: HealthIndicatorService): Promise<HealthIndicatorResult> {
     const session = indicator.check(this.key);
     const started = Date.now();
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        this.dataSource.query('SELECT 1'),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS))),
-      ]);
+      await withTimeout(this.dataSource.query('SELECT 1'), PING_TIMEOUT_MS);
       return session.up({ latency_ms: Date.now() - started });
     } catch {
       return session.down({ message: 'The database did not answer SELECT 1 in time' });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { HealthCheckProvider } from '../../platform/health/health-check-provider.decorator';
 import { HealthCheck } from '../../platform/health/health-check.interface';
+import { withTimeout } from '../../platform/health/with-timeout';
 import { InjectRagEmbedder, RagEmbedder } from './rag-embedder.interface';
 import { RagRepository } from './rag.repository';
 import { RagStoreStatus } from './rag-store.status';
@@ -30,20 +31,14 @@ export class RagHealth implements HealthCheck {
 
   async check(indicator: HealthIndicatorService): Promise<HealthIndicatorResult> {
     const session = indicator.check(this.key);
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const documents = await Promise.race([
-        (async () => {
-          await this.embedder.ready();
-          return this.repository.countDocuments();
-        })(),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS))),
-      ]);
+      const documents = await withTimeout(
+        this.embedder.ready().then(() => this.repository.countDocuments()),
+        CHECK_TIMEOUT_MS,
+      );
       return session.up({ documents, embedder: this.embedder.name });
     } catch {
       return session.down({ message: 'The RAG store or its embedder did not answer in time' });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
