@@ -1,4 +1,3 @@
-import { Inject } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 
 /** How this process was started; decided by main.ts (or a test), not by the environment. */
@@ -12,4 +11,3 @@ export interface RuntimeOptions {
 }
 
 export const RUNTIME_OPTIONS = Symbol('RUNTIME_OPTIONS');
-export const InjectRuntimeOptions = (): ParameterDecorator => Inject(RUNTIME_OPTIONS);

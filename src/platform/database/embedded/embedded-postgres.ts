@@ -9,9 +9,6 @@ import type {
   WorkerToHostMessage,
 } from './embedded-postgres.messages';
 
-/** Where the embedded database lives unless told otherwise (relative to the working directory). */
-export const EMBEDDED_POSTGRES_DEFAULT_DATA_DIR = './data/pglite';
-
 export type EmbeddedPostgresLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** Receives everything EmbeddedPostgres has to say; map it onto the application logger. */
@@ -28,7 +25,7 @@ export interface EmbeddedPostgresExit {
 }
 
 export interface EmbeddedPostgresOptions {
-  /** PGDATA directory, created if missing (see EMBEDDED_POSTGRES_DEFAULT_DATA_DIR). */
+  /** PGDATA directory, created if missing (the server passes DB_DATA_DIR). */
   readonly dataDir: string;
   /** Loopback port; 0 (default) lets the system choose. A restart keeps the port it got. */
   readonly port?: number;
