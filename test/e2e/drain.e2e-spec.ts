@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createApiKey } from '../factories/api-key.factory';
 import { FAKE_CUSTOMERS, FakeUpstream } from '../support/fake-upstream';
-import { ListeningServer, startListeningServer, stopServer, waitFor } from '../support/server-process';
+import { ListeningServer, startListeningServer, stopServer } from '../support/server-process';
+import { waitFor } from '../support/wait';
 import { TEST_DB_URL } from '../support/test-database';
 import { resultOf } from '../support/tool-results';
 

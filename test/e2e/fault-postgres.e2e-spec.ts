@@ -7,7 +7,8 @@ import { seedSampleData } from '../../src/platform/database/sample-data';
 import { TcpProxy } from '../support/tcp-proxy';
 import { createTestApp, TestApp } from '../support/test-app';
 import { TEST_DB_URL } from '../support/test-database';
-import { CallOutcome, connectMcpClient, mcpOutcome, restOutcome, sleep, startStream, until } from '../support/fault-kit';
+import { CallOutcome, connectMcpClient, mcpOutcome, restOutcome, startStream } from '../support/fault-kit';
+import { sleep, waitFor } from '../support/wait';
 
 /** Every call must end within the tool deadline plus this (a hang would exceed it). */
 const TOOL_TIMEOUT_MS = 3_000;
@@ -80,7 +81,7 @@ describe('PostgreSQL faults under a steady stream of SQL tool calls', () => {
   });
 
   beforeEach(async () => {
-    await until(async () => (await readiness()) === 200, 10_000, 'a ready app before the fault');
+    await waitFor(async () => (await readiness()) === 200, 10_000, 'a ready app before the fault');
   });
 
   it('answers retry while PostgreSQL is down (connections reset, new ones refused), /health/ready 503, then recovers without a restart', async () => {
@@ -95,7 +96,7 @@ describe('PostgreSQL faults under a steady stream of SQL tool calls', () => {
     await sleep(2_500);
     const resumedAt = performance.now();
     await proxy.resume();
-    const recoveredAt = await until(async () => (await readiness()) === 200, 8_000, '/health/ready 200 after the outage');
+    const recoveredAt = await waitFor(async () => (await readiness()) === 200, 8_000, '/health/ready 200 after the outage');
     await sleep(800);
     const outcomes = await stream.stop();
 
@@ -121,7 +122,7 @@ describe('PostgreSQL faults under a steady stream of SQL tool calls', () => {
     await sleep(3_500);
     const resumedAt = performance.now();
     await proxy.resume();
-    const recoveredAt = await until(async () => (await readiness()) === 200, 8_000, '/health/ready 200 after the hang');
+    const recoveredAt = await waitFor(async () => (await readiness()) === 200, 8_000, '/health/ready 200 after the hang');
     await sleep(800);
     const outcomes = await stream.stop();
 

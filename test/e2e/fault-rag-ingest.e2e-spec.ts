@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey } from '../factories/api-key.factory';
 import { freePort } from '../support/free-port';
-import { ServerProcess, startServerProcess, waitFor } from '../support/server-process';
+import { ServerProcess, startServerProcess } from '../support/server-process';
+import { waitFor } from '../support/wait';
 
 /** Chunks of one character-bounded paragraph each (RAG_CHUNK_SIZE=100, no overlap). */
 const PARAGRAPHS_PER_VERSION = 2_000;

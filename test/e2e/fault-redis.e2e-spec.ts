@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { createApiKey, createRedisPrefix } from '../factories/api-key.factory';
 import { DisposableRedis } from '../support/redis-server';
 import { createTestApp, TestApp } from '../support/test-app';
-import { sleep, startStream, until } from '../support/fault-kit';
+import { startStream } from '../support/fault-kit';
+import { sleep, waitFor } from '../support/wait';
 
 /** Calls per minute per key: small, so the stream hits the limit within its first few calls. */
 const RPM = 5;
@@ -115,14 +116,14 @@ describe('Redis outage under a steady stream of tool calls (RATE_LIMIT_STORAGE=r
     await sleep(700);
     const faultAt = performance.now();
     await redis?.stop();
-    await until(async () => (await get(app, '/health')).status === 503, 3_000, '/health 503');
+    await waitFor(async () => (await get(app, '/health')).status === 503, 3_000, '/health 503');
     const health = await get(app, '/health');
     const ready = await get(app, '/health/ready');
     const live = await get(app, '/health/live');
     await sleep(800);
     const resumedAt = performance.now();
     await redis?.resume();
-    const recoveredAt = await until(async () => (await get(app, '/health')).status === 200, 6_000, '/health 200 after Redis is back');
+    const recoveredAt = await waitFor(async () => (await get(app, '/health')).status === 200, 6_000, '/health 200 after Redis is back');
     await sleep(800);
     const outcomes = await stream.stop();
 
@@ -149,12 +150,12 @@ describe('Redis outage under a steady stream of tool calls (RATE_LIMIT_STORAGE=r
     await sleep(700);
     const faultAt = performance.now();
     await redis?.stop();
-    await until(async () => (await get(app, '/health/ready')).status === 503, 3_000, '/health/ready 503');
+    await waitFor(async () => (await get(app, '/health/ready')).status === 503, 3_000, '/health/ready 503');
     const live = await get(app, '/health/live');
     await sleep(800);
     const resumedAt = performance.now();
     await redis?.resume();
-    const recoveredAt = await until(async () => (await get(app, '/health/ready')).status === 200, 6_000, '/health/ready 200 after Redis is back');
+    const recoveredAt = await waitFor(async () => (await get(app, '/health/ready')).status === 200, 6_000, '/health/ready 200 after Redis is back');
     await sleep(800);
     const outcomes = await stream.stop();
 

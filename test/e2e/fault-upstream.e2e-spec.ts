@@ -5,7 +5,8 @@ import { seedSampleData } from '../../src/platform/database/sample-data';
 import { FakeUpstream } from '../support/fake-upstream';
 import { TcpProxy } from '../support/tcp-proxy';
 import { createTestApp, TestApp } from '../support/test-app';
-import { CallOutcome, connectMcpClient, mcpOutcome, restOutcome, sleep, startStream, ToolCall } from '../support/fault-kit';
+import { CallOutcome, connectMcpClient, mcpOutcome, restOutcome, startStream, ToolCall } from '../support/fault-kit';
+import { sleep } from '../support/wait';
 
 const DEADLINE_MS = 1_000;
 /** A REST tool answers within the upstream deadline plus this. */

@@ -5,7 +5,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createApiKey, createRedisPrefix } from '../factories/api-key.factory';
 import { TEST_REDIS_URL } from '../support/redis-server';
-import { ListeningServer, startListeningServer, stopServer, waitFor } from '../support/server-process';
+import { ListeningServer, startListeningServer, stopServer } from '../support/server-process';
+import { waitFor } from '../support/wait';
 import { TEST_DB_URL } from '../support/test-database';
 import { resultOf } from '../support/tool-results';
 

@@ -1,6 +1,7 @@
 import { createApiKey, createRedisPrefix } from '../factories/api-key.factory';
 import { DisposableRedis, TEST_REDIS_URL } from '../support/redis-server';
 import { bearer, createTestApp, TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait';
 
 const redisEnv = (url: string, extra: Record<string, string> = {}): Record<string, string> => ({
   RATE_LIMIT_STORAGE: 'redis',
@@ -9,13 +10,6 @@ const redisEnv = (url: string, extra: Record<string, string> = {}): Record<strin
   ...extra,
 });
 
-async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('rate limiting in Redis', () => {
   it('makes two app instances on one Redis share one per-key budget', async () => {
@@ -95,11 +89,11 @@ describe('rate limiting in Redis', () => {
     it('reports the outage, stays up, and enforces limits again after recovery', async () => {
       await t.http.get('/health').expect(200);
       await redis.stop();
-      await until(async () => (await t.http.get('/health')).status === 503);
+      await waitFor(async () => (await t.http.get('/health')).status === 503, 10_000, '/health 503');
       await t.http.get('/probe/items/1').set(bearer(t.primaryKey)).expect(200);
 
       await redis.resume();
-      await until(async () => (await t.http.get('/health')).status === 200);
+      await waitFor(async () => (await t.http.get('/health')).status === 200, 10_000, '/health 200');
       const statuses: number[] = [];
       for (let i = 0; i < 3; i += 1) statuses.push((await t.http.get('/probe/items/1').set(bearer(t.primaryKey))).status);
       expect(statuses).toEqual([200, 200, 429]);

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/free-port';
-import { startServerProcess, waitFor } from '../support/server-process';
+import { startServerProcess } from '../support/server-process';
+import { waitFor } from '../support/wait';
 import { TEST_DB_URL } from '../support/test-database';
 
 describe('the server process (node dist/main.js)', () => {

@@ -7,7 +7,7 @@ import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport as StdioTransportV1 } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { Client as ClientV2 } from '@modelcontextprotocol/client';
 import { StdioClientTransport as StdioTransportV2 } from '@modelcontextprotocol/client/stdio';
-import { waitFor } from '../support/server-process';
+import { waitFor } from '../support/wait';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 const MODERN = '2026-07-28';

@@ -2,18 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` every 100 ms until it holds; answers performance.now() at that moment, or throws after `timeoutMs`. */
-export async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-  return performance.now();
-}
+import { sleep } from './wait';
 
 /** One tool call of a steady stream, as a fault test judges it. */
 export interface CallOutcome {

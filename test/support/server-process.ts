@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port';
+import { waitFor } from './wait';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
@@ -32,13 +33,6 @@ export function startServerProcess(env: Record<string, string>, cwd: string): Se
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** A server process that has logged its "listening on" line, and the URL it serves. */
 export interface ListeningServer extends ServerProcess {
