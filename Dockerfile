@@ -6,7 +6,8 @@
 # ---- deps: every dependency, for the build
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
-COPY package.json package-lock.json ./
+# .npmrc: onnxruntime-node's install script must not fetch optional CUDA files from outside the npm registry.
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 
 # ---- build: compile TypeScript to dist/
@@ -21,8 +22,11 @@ RUN npm run build
 FROM node:20-bookworm-slim AS prod-deps
 WORKDIR /app
 ENV NODE_ENV=production
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY package.json package-lock.json .npmrc ./
+# onnxruntime-node (the local: embedder) ships binaries for every platform: keep this one's (~45 of 288 MB).
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force \
+  && arch="$(node -p process.arch)" \
+  && find node_modules/onnxruntime-node/bin -mindepth 3 -maxdepth 3 -type d ! -path "*/linux/$arch" -exec rm -rf {} +
 
 # ---- runtime
 FROM node:20-bookworm-slim AS runtime

@@ -215,9 +215,9 @@ describe('RAG tools on the embedded PostgreSQL (pgvector)', () => {
       await runner.release();
     }
     const indexes = (await dataSource.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'rag_chunks' ORDER BY indexname`)) as { indexname: string }[];
-    expect(indexes.map((row) => row.indexname)).toEqual(expect.arrayContaining(['rag_chunks_embedding_idx', 'rag_chunks_tsv_idx']));
-    const [plan] = (await dataSource.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'rag_chunks_embedding_idx'`)) as { indexdef: string }[];
-    expect(plan.indexdef).toContain('USING hnsw (embedding vector_cosine_ops)');
+    expect(indexes.map((row) => row.indexname)).toEqual(expect.arrayContaining(['rag_chunks_embedding_256_idx', 'rag_chunks_tsv_idx']));
+    const [plan] = (await dataSource.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'rag_chunks_embedding_256_idx'`)) as { indexdef: string }[];
+    expect(plan.indexdef).toContain('USING hnsw (((embedding)::vector(256)) vector_cosine_ops) WHERE (vector_dims(embedding) = 256)');
   });
 
   it('refuses bad arguments with invalid', async () => {

@@ -1,7 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { acceptNativeTypedArrays, writeTestModel } from '../../../test/support/onnx-test-model';
 import { createRagEmbedder } from './rag-embedder.provider';
+
+acceptNativeTypedArrays();
 
 const settings = { embeddingsUrl: 'http://127.0.0.1:9', embeddingsApiKey: undefined };
 
@@ -24,12 +27,15 @@ describe('createRagEmbedder', () => {
       await expect(embedder.ready()).rejects.toThrow('lacks config.json, tokenizer.json, onnx/model.onnx');
     });
 
-    it('with the files present, says the ONNX runtime is not installed', async () => {
-      mkdirSync(join(dir, 'onnx'));
-      for (const file of ['config.json', 'tokenizer.json', 'onnx/model.onnx']) writeFileSync(join(dir, file), '{}');
-      const embedder = createRagEmbedder({ ...settings, embeddingModel: `local:${dir}` });
-      await expect(embedder.ready()).rejects.toThrow('@huggingface/transformers');
-      await expect(embedder.embed(['x'])).rejects.toThrow('not installed');
+    it('runs the model of a complete directory', async () => {
+      const modelDir = writeTestModel(join(dir, 'model'));
+      const embedder = createRagEmbedder({ ...settings, embeddingModel: `local:${modelDir}` });
+      expect(embedder.name).toBe(`local:${modelDir}`);
+      await embedder.ready();
+      expect(embedder.dimension).toBe(32);
+      const [vector] = await embedder.embed(['Where are the keys?']);
+      expect(vector).toHaveLength(32);
+      expect(Math.abs(Math.hypot(...vector) - 1)).toBeLessThan(1e-5);
     });
   });
 });

@@ -11,6 +11,7 @@ import { registeredToolFrom } from '../../platform/mcp/registered-tool';
 import { ResourceRegistry } from '../../platform/mcp/resource.registry';
 import { ToolRegistry } from '../../platform/mcp/tool.registry';
 import { RagConfig } from './rag.config';
+import { ensureEmbeddingIndex, HNSW_MAX_DIMENSIONS } from './rag-embedding-index';
 import { InjectRagDataSource } from './rag-data-source';
 import { PGVECTOR_INSTALL_HINT } from './rag.constants';
 import { InjectRagEmbedder, RagEmbedder } from './rag-embedder.interface';
@@ -19,8 +20,8 @@ import { RagTools } from './rag.tools';
 
 /**
  * At module init (before the MCP explorer and any client listing) decides whether the RAG tools serve:
- * RAG enabled (ENABLE_RAG, or unset on the embedded database), pgvector present, the store's tables there,
- * the embedder ready. Then registers the tools and the `rag://documents/{id}` resource template. Otherwise registers nothing and logs one line saying why (and how to install
+ * RAG enabled (ENABLE_RAG, or unset on the embedded database), pgvector present, the store's tables and the HNSW
+ * index for the embedder's dimension there, the embedder ready. Then registers the tools and the `rag://documents/{id}` resource template. Otherwise registers nothing and logs one line saying why (and how to install
  * pgvector); the rest of the server runs on.
  */
 @Injectable()
@@ -75,6 +76,12 @@ export class RagToolsRegistrar implements OnModuleInit {
       }
       // pgvector may have appeared after the rag-store migration ran (which then did nothing): create the store now.
       await createRagSchema(this.dataSource);
+      if (!(await ensureEmbeddingIndex(this.dataSource, this.embedder.dimension))) {
+        this.logger.warn(
+          { dimension: this.embedder.dimension },
+          `pgvector's HNSW index takes at most ${HNSW_MAX_DIMENSIONS} dimensions: vector searches scan every chunk`,
+        );
+      }
     } catch (error) {
       this.logger.error({ err: error }, 'RAG store check failed');
       return 'the RAG store could not be checked or created (see the error above)';

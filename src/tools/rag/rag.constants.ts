@@ -1,7 +1,5 @@
-import { RAG_EMBEDDING_DIMENSION } from '../../platform/database/migrations/1764806400000-rag-store';
-
-/** Dimension of every embedding the store holds (fixed by the `vector(256)` column). */
-export const RAG_DIMENSION = RAG_EMBEDDING_DIMENSION;
+/** The hashing embedder's dimension, and what `openai:` models are asked for (the store takes any dimension). */
+export const RAG_DIMENSION = 256;
 
 /** Bounds of one `rag_ingest` call. */
 export const MAX_DOCUMENT_BYTES = 1024 * 1024;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { RagChunk } from './rag-chunker';
 import { InjectRagDataSource } from './rag-data-source';
+import { embeddingDimensionPredicate, embeddingExpression } from './rag-embedding-index';
 import { CANDIDATE_FACTOR, RRF_K } from './rag.constants';
 
 export type RagSearchMode = 'hybrid' | 'vector' | 'text';
@@ -222,15 +223,19 @@ export class RagRepository {
     };
     const lists: string[] = [];
     if (query.mode !== 'text') {
-      const vector = add(vectorLiteral(query.embedding ?? []));
+      const embedding = query.embedding ?? [];
+      const dimension = embedding.length;
+      const vector = `${add(vectorLiteral(embedding))}::vector(${dimension})`;
+      const column = embeddingExpression(dimension);
       const rank = 'SELECT id, row_number() OVER (ORDER BY distance, id)::int AS rank, 1 - distance AS similarity';
-      const distance = `SELECT c.id, c.embedding <=> ${vector}::vector AS distance FROM rag_chunks c JOIN rag_documents d ON d.id = c.document_id ${where([])}`;
+      const distance = `SELECT c.id, ${column} <=> ${vector} AS distance FROM rag_chunks c JOIN rag_documents d ON d.id = c.document_id
+        ${where([embeddingDimensionPredicate(dimension)])}`;
       // A materialized CTE computes every distance (exact); ordering by the operator itself lets the planner walk HNSW.
       lists.push(
         exact
           ? `dist AS MATERIALIZED (${distance}),
         vec AS (${rank} FROM (SELECT id, distance FROM dist ORDER BY distance, id LIMIT $1) v)`
-          : `vec AS (${rank} FROM (${distance} ORDER BY c.embedding <=> ${vector}::vector LIMIT $1) v)`,
+          : `vec AS (${rank} FROM (${distance} ORDER BY ${column} <=> ${vector} LIMIT $1) v)`,
       );
     }
     if (query.mode !== 'vector') {

@@ -1,8 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Dimension of every stored embedding (the hashing embedder's; `openai:` models are asked for the same). */
-export const RAG_EMBEDDING_DIMENSION = 256;
-
 /** Anything that runs SQL: a TypeORM QueryRunner, EntityManager or DataSource. */
 interface SqlRunner {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
@@ -22,7 +19,8 @@ export async function vectorExtensionInstalled(runner: SqlRunner): Promise<boole
 
 /**
  * Creates the RAG store (idempotent; the `vector` extension must be created): `rag_documents`, `rag_chunks` with a generated
- * full-text column, the HNSW (cosine) index on the embeddings and the GIN index on the text search vector.
+ * full-text column and its GIN index. `embedding` is an untyped `vector` so any model's dimension fits; the RAG family
+ * adds the HNSW index for its embedder's dimension when it starts (`ensureEmbeddingIndex`).
  */
 export async function createRagSchema(runner: SqlRunner): Promise<void> {
   await runner.query(`
@@ -49,11 +47,10 @@ export async function createRagSchema(runner: SqlRunner): Promise<void> {
       ordinal integer NOT NULL,
       heading text,
       text text NOT NULL,
-      embedding vector(${RAG_EMBEDDING_DIMENSION}) NOT NULL,
+      embedding vector NOT NULL,
       tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', coalesce(heading, '') || ' ' || text)) STORED,
       UNIQUE (document_id, ordinal)
     )`);
-  await runner.query('CREATE INDEX IF NOT EXISTS rag_chunks_embedding_idx ON rag_chunks USING hnsw (embedding vector_cosine_ops)');
   await runner.query('CREATE INDEX IF NOT EXISTS rag_chunks_tsv_idx ON rag_chunks USING gin (tsv)');
 }
 
