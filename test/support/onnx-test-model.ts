@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from '../../src/platform/database/sample-data';
 import { ProtobufWriter } from './protobuf-writer';
 
 export interface TestModelOptions {
@@ -116,7 +117,7 @@ const ATTRIBUTE_INTS = 7;
 
 /** ModelProto (onnx.proto field numbers), IR version 8, opset 13. */
 function testOnnxModel(dimension: number, options: TestModelOptions): Buffer {
-  const random = mulberry32(20240611);
+  const random = seededRandom(20240611);
   const weights = (rows: number, scale: number): Buffer => {
     const values = new Float32Array(rows * dimension);
     for (let i = 0; i < values.length; i++) values[i] = (random() * 2 - 1) * scale;
@@ -174,16 +175,4 @@ function valueInfo(name: string, elemType: number, dims: (string | number)[]): P
   for (const dim of dims) shape.bytes(1, typeof dim === 'number' ? new ProtobufWriter().varint(1, dim) : new ProtobufWriter().string(2, dim));
   const tensorType = new ProtobufWriter().varint(1, elemType).bytes(2, shape);
   return new ProtobufWriter().string(1, name).bytes(2, new ProtobufWriter().bytes(1, tensorType));
-}
-
-/** A small seeded PRNG (uniform in [0, 1)), so the weights are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
