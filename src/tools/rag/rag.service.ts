@@ -172,7 +172,6 @@ export class RagService {
     return { documents: rows.map(summary), total };
   }
 
-  /** The latest `limit` documents, newest first (the `rag://documents/{id}` resources a client can list). */
   /** Up to `limit` documents newest first, after `after`; `next` is where the following page starts, if any. */
   async page(limit: number, after?: RagDocumentPosition): Promise<{ documents: RagDocumentSummary[]; next?: RagDocumentPosition }> {
     const rows = await this.store(() => this.repository.page(limit + 1, after));
