@@ -75,6 +75,17 @@ describe('RAG with a local: ONNX embedder (generated model, onnxruntime, embedde
     expect(second[0].source).not.toBe('local/first.md');
   }, 120_000);
 
+  it('refuses a store indexed by the same local: directory when it now holds a model of another dimension', async () => {
+    writeTestModel(modelDir, { dimension: 48 });
+    kit = await boot(`local:${modelDir}`);
+    const refused = errorOf(await call('rag_search', { query: QUERY }));
+    expect(refused.error).toContain(`local:${modelDir} (32 dimensions)`);
+    expect(refused.error).toContain('(48 dimensions)');
+    expect(await kit.app.get(RagService).reindex({ signal: new AbortController().signal })).toBe(3);
+    const hits = resultOf<{ results: Hit[] }>(await call('rag_search', { query: QUERY, mode: 'vector', k: 1 })).results;
+    expect(hits.map((hit) => hit.source)).toEqual(['local/first.md']);
+  }, 120_000);
+
   it('without the model files, leaves the RAG tools out and says why', async () => {
     const empty = join(root, 'empty-model');
     mkdirSync(empty);

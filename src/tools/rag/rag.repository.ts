@@ -98,16 +98,22 @@ export class RagRepository {
     return row.count;
   }
 
-  /** Embedders other than `embedder` that stored documents were indexed with. */
-  async otherEmbedders(embedder: string): Promise<string[]> {
-    const rows = (await this.dataSource.query('SELECT DISTINCT embedder FROM rag_documents WHERE embedder <> $1 ORDER BY embedder', [embedder])) as {
-      embedder: string;
-    }[];
-    return rows.map((row) => row.embedder);
+  /**
+   * Embedders other than `embedder` at `dim` dimensions that stored documents were indexed with, as
+   * `name (N dimensions)`. The dimension counts too: a `local:` directory may now hold a different model.
+   */
+  async otherEmbedders(embedder: string, dim: number): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      'SELECT DISTINCT embedder, dim FROM rag_documents WHERE embedder <> $1 OR dim <> $2 ORDER BY embedder, dim',
+      [embedder, dim],
+    )) as { embedder: string; dim: number }[];
+    return rows.map((row) => `${row.embedder} (${row.dim} dimensions)`);
   }
 
-  async idsIndexedWithOther(embedder: string): Promise<string[]> {
-    const rows = (await this.dataSource.query('SELECT id FROM rag_documents WHERE embedder <> $1 ORDER BY created_at, id', [embedder])) as { id: string }[];
+  async idsIndexedWithOther(embedder: string, dim: number): Promise<string[]> {
+    const rows = (await this.dataSource.query('SELECT id FROM rag_documents WHERE embedder <> $1 OR dim <> $2 ORDER BY created_at, id', [embedder, dim])) as {
+      id: string;
+    }[];
     return rows.map((row) => row.id);
   }
 

@@ -83,7 +83,7 @@ export class RagService {
    * transaction, so an interrupted run can simply be started again). Answers how many were re-indexed.
    */
   async reindex(call: RagCall): Promise<number> {
-    const ids = await this.store(() => this.repository.idsIndexedWithOther(this.embedder.name));
+    const ids = await this.store(() => this.repository.idsIndexedWithOther(this.embedder.name, this.embedder.dimension));
     for (const [index, id] of ids.entries()) {
       call.signal.throwIfAborted();
       const row = await this.store(() => this.repository.findById(id));
@@ -99,7 +99,7 @@ export class RagService {
     const hash = sha256(document.text);
     const source = document.source ?? null;
     const existing = await this.store(() => (source !== null ? this.repository.findBySource(source) : this.repository.findUnsourcedByHash(hash)));
-    if (existing && existing.content_sha256 === hash && existing.embedder === this.embedder.name) {
+    if (existing && existing.content_sha256 === hash && existing.embedder === this.embedder.name && existing.dim === this.embedder.dimension) {
       return { id: existing.id, ...(source !== null ? { source } : {}), status: 'unchanged', chunks: existing.chunk_count };
     }
     const chunks = chunkDocument(document.text, { size: this.config.chunkSize, overlap: this.config.chunkOverlap });
@@ -194,10 +194,10 @@ export class RagService {
 
   /** Mixing vectors of two embedders gives meaningless distances: refuse until the store is re-indexed. */
   private async refuseOtherEmbedders(): Promise<void> {
-    const others = await this.store(() => this.repository.otherEmbedders(this.embedder.name));
+    const others = await this.store(() => this.repository.otherEmbedders(this.embedder.name, this.embedder.dimension));
     if (others.length > 0) {
       throw new RagEmbedderMismatchException(
-        `The RAG store was indexed with ${others.join(', ')} but the server is configured with ${this.embedder.name} ` +
+        `The RAG store was indexed with ${others.join(', ')} but the server is configured with ${this.embedder.name} (${this.embedder.dimension} dimensions) ` +
           `(RAG_EMBEDDING_MODEL); re-index the store (${REINDEX_HINT}) or set RAG_EMBEDDING_MODEL back`,
       );
     }
