@@ -274,6 +274,13 @@ export class Environment {
   @MinLength(1)
   RAG_EMBEDDINGS_API_KEY?: string;
 
+  /** Vector length asked of `openai:` models (their `dimensions` parameter). The store takes any; pgvector's HNSW index takes at most 2,000. */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(16_000)
+  RAG_EMBEDDING_DIMENSIONS = 256;
+
   /** Target chunk size in characters. */
   @EnvNumber()
   @IsInt()

@@ -199,7 +199,10 @@ describe('the openai: embedder against a local embeddings server', () => {
     const client = new OpenAiEmbeddingsClient({ baseUrl: url, model: 'fake-embed' });
     fake.dimension = 384;
     try {
-      await expect(client.embed(['tea'])).rejects.toThrow('answered 384 dimensions; the store needs 256');
+      await expect(client.embed(['tea'])).rejects.toThrow('answered 384 dimensions, not the 256 asked for (set RAG_EMBEDDING_DIMENSIONS');
+      const wide = new OpenAiEmbeddingsClient({ baseUrl: url, model: 'fake-embed', dimension: 384 });
+      expect((await wide.embed(['tea']))[0]).toHaveLength(384);
+      expect(fake.requests[fake.requests.length - 1].body.dimensions).toBe(384);
     } finally {
       fake.dimension = 256;
     }

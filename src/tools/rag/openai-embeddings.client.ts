@@ -23,7 +23,8 @@ const RETRIABLE = (status: number): boolean => status === 429 || status >= 500;
 
 /**
  * `openai:<model>`: any OpenAI-compatible `POST /v1/embeddings` endpoint, in batches, asking for
- * `dimensions: 256` (the store's fixed dimension) and refusing vectors of any other length.
+ * `dimensions: RAG_EMBEDDING_DIMENSIONS` (256 by default) and refusing vectors of any other length, so every
+ * stored vector of this embedder has one dimension.
  */
 export class OpenAiEmbeddingsClient implements RagEmbedder {
   readonly name: string;
@@ -99,8 +100,8 @@ export class OpenAiEmbeddingsClient implements RagEmbedder {
       }
       if (embedding.length !== this.dimension) {
         throw new RagEmbedderError(
-          `The model ${this.options.model} answered ${embedding.length} dimensions; the store needs ${this.dimension} ` +
-            '(use a model that honours the `dimensions` parameter, e.g. text-embedding-3-small)',
+          `The model ${this.options.model} answered ${embedding.length} dimensions, not the ${this.dimension} asked for ` +
+            '(set RAG_EMBEDDING_DIMENSIONS to its size, or use a model that honours the `dimensions` parameter, e.g. text-embedding-3-small)',
         );
       }
       const norm = Math.sqrt(embedding.reduce((sum: number, value: number) => sum + value * value, 0)) || 1;

@@ -6,11 +6,18 @@ import { RagConfig, RagSettings } from './rag.config';
 import { RAG_EMBEDDER, RagEmbedder, RagEmbedderError } from './rag-embedder.interface';
 
 /** The embedder RAG_EMBEDDING_MODEL names: `hashing`, `openai:<model>` or `local:<dir>`. */
-export function createRagEmbedder(settings: Pick<RagSettings, 'embeddingModel' | 'embeddingsUrl' | 'embeddingsApiKey'>): RagEmbedder {
+export function createRagEmbedder(
+  settings: Pick<RagSettings, 'embeddingModel' | 'embeddingsUrl' | 'embeddingsApiKey'> & Partial<Pick<RagSettings, 'embeddingDimensions'>>,
+): RagEmbedder {
   const spec = settings.embeddingModel.trim();
   if (spec === 'hashing') return new HashingEmbedder();
   if (spec.startsWith('openai:')) {
-    return new OpenAiEmbeddingsClient({ baseUrl: settings.embeddingsUrl, model: spec.slice('openai:'.length), apiKey: settings.embeddingsApiKey });
+    return new OpenAiEmbeddingsClient({
+      baseUrl: settings.embeddingsUrl,
+      model: spec.slice('openai:'.length),
+      apiKey: settings.embeddingsApiKey,
+      dimension: settings.embeddingDimensions,
+    });
   }
   if (spec.startsWith('local:')) return new LocalOnnxEmbedder(spec.slice('local:'.length));
   throw new RagEmbedderError(`RAG_EMBEDDING_MODEL=${spec} is not one of hashing, openai:<model>, local:<dir>`);

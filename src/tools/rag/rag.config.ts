@@ -13,6 +13,8 @@ export interface RagSettings {
   readonly embeddingsUrl: string;
   /** RAG_EMBEDDINGS_API_KEY: bearer token for that server, if it wants one. */
   readonly embeddingsApiKey: string | undefined;
+  /** RAG_EMBEDDING_DIMENSIONS: the vector length `openai:` models are asked for. */
+  readonly embeddingDimensions: number;
   /** RAG_CHUNK_SIZE / RAG_CHUNK_OVERLAP, in characters. */
   readonly chunkSize: number;
   readonly chunkOverlap: number;
@@ -29,7 +31,6 @@ export interface RagSettings {
 /** Replaces some settings (tests, the CLI); provided by `RagModule.register()`. */
 export const RAG_SETTINGS_OVERRIDES = Symbol('RAG_SETTINGS_OVERRIDES');
 
-
 /** The RAG family's settings, read once from the validated environment (tests and the CLI may override). */
 @Injectable()
 export class RagConfig implements RagSettings {
@@ -37,6 +38,7 @@ export class RagConfig implements RagSettings {
   readonly embeddingModel: string;
   readonly embeddingsUrl: string;
   readonly embeddingsApiKey: string | undefined;
+  readonly embeddingDimensions: number;
   readonly chunkSize: number;
   readonly chunkOverlap: number;
   readonly exactSearchMaxChunks: number;
@@ -54,6 +56,7 @@ export class RagConfig implements RagSettings {
     this.embeddingModel = overrides?.embeddingModel ?? config.get('RAG_EMBEDDING_MODEL', { infer: true });
     this.embeddingsUrl = overrides?.embeddingsUrl ?? config.get('RAG_EMBEDDINGS_URL', { infer: true });
     this.embeddingsApiKey = overrides?.embeddingsApiKey ?? config.get('RAG_EMBEDDINGS_API_KEY', { infer: true });
+    this.embeddingDimensions = overrides?.embeddingDimensions ?? config.get('RAG_EMBEDDING_DIMENSIONS', { infer: true });
     this.chunkSize = overrides?.chunkSize ?? config.get('RAG_CHUNK_SIZE', { infer: true });
     this.chunkOverlap = Math.min(
       overrides?.chunkOverlap ?? config.get('RAG_CHUNK_OVERLAP', { infer: true }),
