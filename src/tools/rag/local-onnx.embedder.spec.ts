@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acceptNativeTypedArrays, TEST_MODEL_WORDS, TestModelOptions, writeTestModel } from '../../../test/support/onnx-test-model';
@@ -59,6 +59,18 @@ describe('LocalOnnxEmbedder', () => {
     rmSync(directory, { recursive: true });
     await loaded.ready();
     expect(await loaded.embed([sentence(0, 4)])).toEqual(await embedder.embed([sentence(0, 4)]));
+  });
+
+  it('also loads the Optimum layout (model.onnx beside the JSON files) and names the graph it loaded in its errors', async () => {
+    const directory = modelDirectory({ configHiddenSize: 48 });
+    renameSync(join(directory, 'onnx', 'model.onnx'), join(directory, 'model.onnx'));
+    expect(new LocalOnnxEmbedder(directory).missingFiles()).toEqual([]);
+    expect((await failure(new LocalOnnxEmbedder(directory))).message).toBe('config.json says hidden_size 48 but model.onnx produces vectors of 32');
+    writeTestModel(directory);
+    rmSync(join(directory, 'onnx'), { recursive: true });
+    const optimum = new LocalOnnxEmbedder(directory);
+    await optimum.ready();
+    expect(await optimum.embed([sentence(0, 4)])).toEqual(await embedder.embed([sentence(0, 4)]));
   });
 
   it('answers unit vectors of the dimension, the same from two instances', async () => {

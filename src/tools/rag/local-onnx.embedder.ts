@@ -5,8 +5,10 @@ import type * as Ort from 'onnxruntime-node';
 import { RagEmbedder, RagEmbedderError } from './rag-embedder.interface';
 import { Encoding, WordPieceTokenizer } from './wordpiece-tokenizer';
 
-/** Files a sentence-transformer exported for transformers.js must have (e.g. all-MiniLM-L6-v2). */
-export const LOCAL_MODEL_FILES = ['config.json', 'tokenizer.json', 'onnx/model.onnx'];
+/** Files a sentence-transformer export must have besides the model (e.g. all-MiniLM-L6-v2). */
+export const LOCAL_MODEL_FILES = ['config.json', 'tokenizer.json'];
+/** Where the ONNX graph may be: the transformers.js / Hub layout first, then Optimum's export layout. */
+export const LOCAL_MODEL_GRAPHS = ['onnx/model.onnx', 'model.onnx'];
 
 /** Texts per inference run: bounds the padded tensors' memory while amortising the call overhead. */
 const BATCH_SIZE = 16;
@@ -17,6 +19,8 @@ const MODEL_INPUTS = ['input_ids', 'attention_mask', 'token_type_ids'] as const;
 type Pooling = 'mean' | 'cls';
 
 interface LoadedModel {
+  /** The graph's path in the model directory, for messages. */
+  readonly file: string;
   readonly ort: typeof Ort;
   readonly session: Ort.InferenceSession;
   readonly tokenizer: WordPieceTokenizer;
@@ -26,8 +30,8 @@ interface LoadedModel {
 }
 
 /**
- * `local:<dir>`: a sentence-transformer ONNX export (the transformers.js layout: config.json, tokenizer.json,
- * onnx/model.onnx) run in process with onnxruntime on the CPU; nothing is downloaded. The first `ready()` loads
+ * `local:<dir>`: a sentence-transformer ONNX export (config.json, tokenizer.json and onnx/model.onnx as on the
+ * Hub and for transformers.js, or model.onnx at the top as Optimum exports it) run in process with onnxruntime on the CPU; nothing is downloaded. The first `ready()` loads
  * the model and embeds a probe text to learn (and check) the dimension; later calls answer from that one load,
  * and a failed load keeps failing with the same message. onnxruntime is required only here, so a server that
  * does not use a `local:` model never loads the native library.
@@ -47,7 +51,12 @@ export class LocalOnnxEmbedder implements RagEmbedder {
   }
 
   missingFiles(): string[] {
-    return LOCAL_MODEL_FILES.filter((file) => !existsSync(join(this.directory, file)));
+    const missing = LOCAL_MODEL_FILES.filter((file) => !existsSync(join(this.directory, file)));
+    return this.graphFile() === undefined ? [...missing, LOCAL_MODEL_GRAPHS[0]] : missing;
+  }
+
+  private graphFile(): string | undefined {
+    return LOCAL_MODEL_GRAPHS.find((file) => existsSync(join(this.directory, file)));
   }
 
   async ready(): Promise<void> {
@@ -86,25 +95,26 @@ export class LocalOnnxEmbedder implements RagEmbedder {
     const maxLength = Math.min(typeof sentenceBert?.max_seq_length === 'number' ? sentenceBert.max_seq_length : MAX_TOKENS, positions);
     const pooling: Pooling = poolingConfig?.pooling_mode_cls_token === true ? 'cls' : 'mean';
 
+    const file = this.graphFile() ?? LOCAL_MODEL_GRAPHS[0];
     const ort = loadOnnxRuntime();
     let session: Ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(join(this.directory, 'onnx', 'model.onnx'), {
+      session = await ort.InferenceSession.create(join(this.directory, file), {
         executionProviders: ['cpu'],
         graphOptimizationLevel: 'all',
         intraOpNumThreads: 1,
         interOpNumThreads: 1,
       });
     } catch (error) {
-      throw new RagEmbedderError(`could not load onnx/model.onnx: ${shortReason(error)}`);
+      throw new RagEmbedderError(`could not load ${file}: ${shortReason(error)}`);
     }
-    const model = { ort, session, tokenizer, maxLength, pooling, dimension: 0 };
+    const model = { file, ort, session, tokenizer, maxLength, pooling, dimension: 0 };
     try {
       const [probe] = await this.batch(model, ['probe']);
       // A sentence_embedding output may come after a projection (a Dense layer), so only pooled hidden states must match hidden_size.
       const pooled = !session.outputNames.includes('sentence_embedding');
       if (pooled && typeof config.hidden_size === 'number' && config.hidden_size !== probe.length) {
-        throw new RagEmbedderError(`config.json says hidden_size ${config.hidden_size} but onnx/model.onnx produces vectors of ${probe.length}`);
+        throw new RagEmbedderError(`config.json says hidden_size ${config.hidden_size} but ${file} produces vectors of ${probe.length}`);
       }
       return { ...model, dimension: probe.length };
     } catch (error) {
@@ -126,12 +136,12 @@ export class LocalOnnxEmbedder implements RagEmbedder {
     try {
       outputs = await model.session.run(feeds);
     } catch (error) {
-      throw new RagEmbedderError(`onnx/model.onnx failed to run: ${shortReason(error)}`);
+      throw new RagEmbedderError(`${model.file} failed to run: ${shortReason(error)}`);
     }
     const names = model.session.outputNames;
-    if (names.includes('sentence_embedding')) return rows(outputs.sentence_embedding, texts.length).map(normalise);
+    if (names.includes('sentence_embedding')) return rows(model.file, outputs.sentence_embedding, texts.length).map(normalise);
     const hidden = outputs[names.includes('last_hidden_state') ? 'last_hidden_state' : names[0]];
-    return pool(hidden, encodings, model.pooling).map(normalise);
+    return pool(model.file, hidden, encodings, model.pooling).map(normalise);
   }
 
   private readJson(file: string): unknown {
@@ -168,15 +178,15 @@ function padded(encodings: readonly Encoding[], input: (typeof MODEL_INPUTS)[num
 }
 
 /** A [batch, dimension] float output as one array per text. */
-function rows(tensor: Ort.Tensor | undefined, count: number): number[][] {
-  const { data, dims } = floatOutput(tensor, 2);
+function rows(file: string, tensor: Ort.Tensor | undefined, count: number): number[][] {
+  const { data, dims } = floatOutput(file, tensor, 2);
   const dimension = dims[1];
   return Array.from({ length: count }, (_, row) => Array.from(data.subarray(row * dimension, (row + 1) * dimension)));
 }
 
 /** Mean of each text's hidden states over its own tokens (never the padding), or its first token's for CLS pooling. */
-function pool(tensor: Ort.Tensor | undefined, encodings: readonly Encoding[], pooling: Pooling): number[][] {
-  const { data, dims } = floatOutput(tensor, 3);
+function pool(file: string, tensor: Ort.Tensor | undefined, encodings: readonly Encoding[], pooling: Pooling): number[][] {
+  const { data, dims } = floatOutput(file, tensor, 3);
   const [, width, dimension] = dims;
   return encodings.map((encoding, row) => {
     const tokens = pooling === 'cls' ? 1 : encoding.inputIds.length;
@@ -189,9 +199,9 @@ function pool(tensor: Ort.Tensor | undefined, encodings: readonly Encoding[], po
   });
 }
 
-function floatOutput(tensor: Ort.Tensor | undefined, rank: number): { data: Float32Array; dims: readonly number[] } {
+function floatOutput(file: string, tensor: Ort.Tensor | undefined, rank: number): { data: Float32Array; dims: readonly number[] } {
   if (!tensor || tensor.type !== 'float32' || tensor.dims.length !== rank) {
-    throw new RagEmbedderError(`onnx/model.onnx answered an output that is not a float tensor of rank ${rank}`);
+    throw new RagEmbedderError(`${file} answered an output that is not a float tensor of rank ${rank}`);
   }
   return { data: tensor.data as Float32Array, dims: tensor.dims };
 }
