@@ -21,8 +21,9 @@ import { RagTools } from './rag.tools';
 /**
  * At module init (before the MCP explorer and any client listing) decides whether the RAG tools serve:
  * RAG enabled (ENABLE_RAG, or unset on the embedded database), pgvector present, the store's tables and the HNSW
- * index for the embedder's dimension there, the embedder ready. Then registers the tools and the `rag://documents/{id}` resource template. Otherwise registers nothing and logs one line saying why (and how to install
- * pgvector); the rest of the server runs on.
+ * index for the embedder's dimension there, the embedder ready. Then registers the tools and the
+ * `rag://documents/{id}` resource template. Otherwise registers nothing and logs one line saying why (and how
+ * to install pgvector); the rest of the server runs on.
  */
 @Injectable()
 export class RagToolsRegistrar implements OnModuleInit {
