@@ -16,6 +16,7 @@ describe('createRagEmbedder', () => {
       dimension: 256,
     });
     expect(createRagEmbedder({ ...settings, embeddingModel: 'openai:text-embedding-3-large', embeddingDimensions: 1024 }).dimension).toBe(1024);
+    expect(() => createRagEmbedder({ ...settings, embeddingModel: 'local: ' })).toThrow('needs the model directory after local:');
     expect(() => createRagEmbedder({ ...settings, embeddingModel: 'bert' })).toThrow('is not one of hashing, openai:<model>, local:<dir>');
   });
 

@@ -19,7 +19,11 @@ export function createRagEmbedder(
       dimension: settings.embeddingDimensions,
     });
   }
-  if (spec.startsWith('local:')) return new LocalOnnxEmbedder(spec.slice('local:'.length));
+  if (spec.startsWith('local:')) {
+    const directory = spec.slice('local:'.length).trim();
+    if (directory === '') throw new RagEmbedderError('RAG_EMBEDDING_MODEL=local:<dir> needs the model directory after local:');
+    return new LocalOnnxEmbedder(directory);
+  }
   throw new RagEmbedderError(`RAG_EMBEDDING_MODEL=${spec} is not one of hashing, openai:<model>, local:<dir>`);
 }
 
