@@ -54,7 +54,8 @@ describe('the server process (node dist/main.js)', () => {
       await waitFor(() => server.stderr().includes('Development API key'), 90_000, 'the generated key');
       const key = /Development API key[^\n]*\n\s+(\S+)/.exec(server.stderr())?.[1] ?? '';
       expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect(server.stdout()).toContain(`listening on http://127.0.0.1:${port}`);
+      // The log line goes through pino's destination (stdout and a file here), the key straight to stderr: either may come first.
+      await waitFor(() => server.stdout().includes(`listening on http://127.0.0.1:${port}`), 10_000, 'the listening line');
 
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);
