@@ -1,5 +1,6 @@
 import { RAG_DIMENSION } from './rag.constants';
 import { RagEmbedder } from './rag-embedder.interface';
+import { unitVector } from './unit-vector';
 
 /** Words too common to say anything about a text; left out of the word features (not the character n-grams). */
 const STOPWORDS = new Set(
@@ -58,7 +59,6 @@ export class HashingEmbedder implements RagEmbedder {
       const padded = `#${token}#`;
       for (let i = 0; i + 3 <= padded.length; i++) add(`c:${padded.slice(i, i + 3)}`, TRIGRAM_WEIGHT);
     }
-    const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0));
-    return norm === 0 ? vector : vector.map((value) => value / norm);
+    return unitVector(vector);
   }
 }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import { RagEmbedder, RagEmbedderError } from './rag-embedder.interface';
+import { unitVector } from './unit-vector';
 import { Encoding, WordPieceTokenizer } from './wordpiece-tokenizer';
 
 /** Files a sentence-transformer export must have besides the model (e.g. all-MiniLM-L6-v2). */
@@ -139,9 +140,9 @@ export class LocalOnnxEmbedder implements RagEmbedder {
       throw new RagEmbedderError(`${model.file} failed to run: ${shortReason(error)}`);
     }
     const names = model.session.outputNames;
-    if (names.includes('sentence_embedding')) return rows(model.file, outputs.sentence_embedding, texts.length).map(normalise);
+    if (names.includes('sentence_embedding')) return rows(model.file, outputs.sentence_embedding, texts.length).map((vector) => unitVector(vector));
     const hidden = outputs[names.includes('last_hidden_state') ? 'last_hidden_state' : names[0]];
-    return pool(model.file, hidden, encodings, model.pooling).map(normalise);
+    return pool(model.file, hidden, encodings, model.pooling).map((vector) => unitVector(vector));
   }
 
   private readJson(file: string): unknown {
@@ -204,11 +205,6 @@ function floatOutput(file: string, tensor: Ort.Tensor | undefined, rank: number)
     throw new RagEmbedderError(`${file} answered an output that is not a float tensor of rank ${rank}`);
   }
   return { data: tensor.data as Float32Array, dims: tensor.dims };
-}
-
-function normalise(vector: number[]): number[] {
-  const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0)) || 1;
-  return vector.map((value) => value / norm);
 }
 
 /** The first line of an error's message, bounded: enough to act on, never a stack trace. */

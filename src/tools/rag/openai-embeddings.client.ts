@@ -1,6 +1,7 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { RAG_DIMENSION } from './rag.constants';
 import { RagEmbedder, RagEmbedderError, RagEmbedderUnavailableError } from './rag-embedder.interface';
+import { unitVector } from './unit-vector';
 
 export interface OpenAiEmbeddingsOptions {
   /** Base URL of an OpenAI-compatible server; `/v1/embeddings` is appended. */
@@ -104,8 +105,7 @@ export class OpenAiEmbeddingsClient implements RagEmbedder {
             '(set RAG_EMBEDDING_DIMENSIONS to its size, or use a model that honours the `dimensions` parameter, e.g. text-embedding-3-small)',
         );
       }
-      const norm = Math.sqrt(embedding.reduce((sum: number, value: number) => sum + value * value, 0)) || 1;
-      return (embedding as number[]).map((value) => value / norm);
+      return unitVector(embedding as number[]);
     });
   }
 }
