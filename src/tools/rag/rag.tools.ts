@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import { ToolNotFoundException } from '../../platform/errors/tool.exception';
 import { McpToolOptions } from '../../platform/mcp/mcp-tool-options.interface';
 import { ResourceContent, ResourceTemplateEntry } from '../../platform/mcp/resource.registry';
@@ -28,7 +29,6 @@ export interface RagToolEntry {
 /** Documents per `resources/list` page (newest first). */
 export const LISTED_DOCUMENT_RESOURCES = 100;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One `resource_link` per document among the hits, in rank order. */
 function documentLinks(result: unknown): ToolResourceLink[] {
@@ -71,7 +71,7 @@ export class RagTools {
 
   /** A document as the `rag://documents/{id}` resource: its title as a heading, then its text; undefined when unknown. */
   async readDocument(id: string): Promise<ResourceContent | undefined> {
-    if (!UUID.test(id)) return undefined;
+    if (!isUUID(id)) return undefined;
     try {
       const document = await this.rag.get(id);
       return { text: document.title ? `# ${document.title}\n\n${document.content}` : document.content, mimeType: 'text/markdown' };
