@@ -11,11 +11,11 @@ import {
   ServerCapabilities,
   Tool,
 } from '@modelcontextprotocol/server';
-import type { Logger } from 'pino';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { PACKAGE_INFO } from '../../config/package-info';
 import { Principal } from '../auth/principal.interface';
 import { toErrorResponse } from '../errors/error-response';
+import { requestLogger } from './request-logger';
 import { InFlightCalls } from './in-flight-calls';
 import { MCP_SERVER_NAME } from './mcp.constants';
 import { decodeResourceCursor, encodeResourceCursor, ResourceListPosition } from './resource-cursor';
@@ -137,7 +137,7 @@ export class McpServerFactory {
       } catch (error) {
         if (error instanceof InvalidResourceCursorError) throw invalid();
         const requestId = caller.requestId();
-        ((PinoLogger.root as Logger | undefined) ?? this.pino.logger).error({ err: error, request_id: requestId, template: template.uriTemplate }, 'resource list failed');
+        requestLogger(this.pino, { request_id: requestId }).error({ err: error, template: template.uriTemplate }, 'resource list failed');
         throw new ProtocolError(ProtocolErrorCode.InternalError, `Listing resources failed (request ${requestId})`);
       }
       const next: ResourceListPosition | undefined =
@@ -151,8 +151,7 @@ export class McpServerFactory {
     server.setRequestHandler('resources/read', async (request, ctx): Promise<ReadResourceResult> => {
       const uri = request.params.uri;
       const requestId = caller.requestId();
-      const base = (PinoLogger.root as Logger | undefined) ?? this.pino.logger;
-      const logger = base.child({ request_id: requestId });
+      const logger = requestLogger(this.pino, { request_id: requestId });
       let outcome = 'ok';
       try {
         const found = this.resources.match(uri);

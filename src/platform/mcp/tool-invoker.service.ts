@@ -13,6 +13,7 @@ import {
   ToolForbiddenException,
   ToolRetryException,
 } from '../errors/tool.exception';
+import { requestLogger } from './request-logger';
 import { validateDto } from './dto-validator';
 import { MCP_TOOL_CALLS_TOTAL, MCP_TOOL_DURATION_SECONDS, MCP_TOOL_IN_FLIGHT } from './mcp.metrics';
 import { ToolCall, ToolOutput } from './tool-call.interface';
@@ -65,9 +66,7 @@ export class ToolInvoker {
   }
 
   async invoke(call: ToolCall): Promise<ToolOutput> {
-    // The root logger (not the request-bound one) so request_id appears once, whichever door called.
-    const base = (PinoLogger.root as Logger | undefined) ?? this.pino.logger;
-    const logger = base.child({ request_id: call.requestId, tool: call.name });
+    const logger = requestLogger(this.pino, { request_id: call.requestId, tool: call.name });
     const tool = this.registry.get(call.name);
     if (!tool) {
       logger.info({ key_id: call.principal.keyId, door: call.door }, 'unknown tool called');
