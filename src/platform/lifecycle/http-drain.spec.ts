@@ -1,5 +1,6 @@
 import { createServer, Server, ServerResponse } from 'node:http';
 import { AddressInfo, connect, Socket } from 'node:net';
+import { sleep, waitFor } from '../../../test/support/wait';
 import { HttpDrain } from './http-drain';
 
 interface RawClient {
@@ -40,10 +41,6 @@ function tryConnect(port: number): Promise<'accepted' | 'refused'> {
 
 const GET = (path: string): string => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
 
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
-
 describe('HttpDrain', () => {
   let server: Server;
   let drain: HttpDrain;
@@ -74,14 +71,14 @@ describe('HttpDrain', () => {
   it('refuses new connections at once and resolves only when the response in flight is complete', async () => {
     const client = await rawClient(port);
     client.send(GET('/slow'));
-    await until(() => held.length === 1);
+    await waitFor(() => held.length === 1, 2000, 'the request to reach the handler');
     expect(drain.inFlight).toBe(1);
 
     let drained = false;
     const done = drain.drain().then(() => (drained = true));
     expect(await tryConnect(port)).toBe('refused');
     expect(server.listening).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     expect(drained).toBe(false);
 
     held[0].end('slow answer');
@@ -96,7 +93,7 @@ describe('HttpDrain', () => {
   it('lets a response already streaming finish in full, then closes its keep-alive connection', async () => {
     const client = await rawClient(port);
     client.send(GET('/stream'));
-    await until(() => client.text().includes('data: first'));
+    await waitFor(() => client.text().includes('data: first'), 2000, 'the first event');
     expect(client.text()).toContain('Connection: keep-alive\r\n');
 
     const done = drain.drain();
@@ -110,10 +107,10 @@ describe('HttpDrain', () => {
   it('closes idle keep-alive connections at once, busy ones after their answer', async () => {
     const idle = await rawClient(port);
     idle.send(GET('/fast'));
-    await until(() => idle.text().endsWith('fast'));
+    await waitFor(() => idle.text().endsWith('fast'), 2000, 'the fast answer');
     const busy = await rawClient(port);
     busy.send(GET('/slow'));
-    await until(() => held.length === 1);
+    await waitFor(() => held.length === 1, 2000, 'the request to reach the handler');
 
     const done = drain.drain();
     await idle.closed;
@@ -128,7 +125,7 @@ describe('HttpDrain', () => {
   it('resolves at once when nothing is in flight', async () => {
     const idle = await rawClient(port);
     idle.send(GET('/fast'));
-    await until(() => idle.text().endsWith('fast'));
+    await waitFor(() => idle.text().endsWith('fast'), 2000, 'the fast answer');
     await drain.drain();
     await idle.closed;
     expect(idle.isClosed()).toBe(true);
