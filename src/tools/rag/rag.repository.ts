@@ -65,6 +65,8 @@ export interface RagHitRow {
   readonly text_score: number | null;
 }
 
+/** Documents indexed by another embedder than `$1` at `$2` dimensions (the name alone misses a `local:` model swapped in place). */
+const OTHER_EMBEDDER = '(embedder <> $1 OR dim <> $2)';
 const DOCUMENT_COLUMNS = 'id, source, title, metadata, content_sha256, embedder, dim, chunk_count, created_at, updated_at';
 /** Rows per multi-row chunk insert (6 parameters each). */
 const INSERT_BATCH = 500;
@@ -98,20 +100,17 @@ export class RagRepository {
     return row.count;
   }
 
-  /**
-   * Embedders other than `embedder` at `dim` dimensions that stored documents were indexed with, as
-   * `name (N dimensions)`. The dimension counts too: a `local:` directory may now hold a different model.
-   */
+  /** Embedders other than `embedder` at `dim` dimensions that stored documents were indexed with, as `name (N dimensions)`. */
   async otherEmbedders(embedder: string, dim: number): Promise<string[]> {
     const rows = (await this.dataSource.query(
-      'SELECT DISTINCT embedder, dim FROM rag_documents WHERE embedder <> $1 OR dim <> $2 ORDER BY embedder, dim',
+      `SELECT DISTINCT embedder, dim FROM rag_documents WHERE ${OTHER_EMBEDDER} ORDER BY embedder, dim`,
       [embedder, dim],
     )) as { embedder: string; dim: number }[];
     return rows.map((row) => `${row.embedder} (${row.dim} dimensions)`);
   }
 
   async idsIndexedWithOther(embedder: string, dim: number): Promise<string[]> {
-    const rows = (await this.dataSource.query('SELECT id FROM rag_documents WHERE embedder <> $1 OR dim <> $2 ORDER BY created_at, id', [embedder, dim])) as {
+    const rows = (await this.dataSource.query(`SELECT id FROM rag_documents WHERE ${OTHER_EMBEDDER} ORDER BY created_at, id`, [embedder, dim])) as {
       id: string;
     }[];
     return rows.map((row) => row.id);

@@ -99,7 +99,7 @@ export class RagService {
     const hash = sha256(document.text);
     const source = document.source ?? null;
     const existing = await this.store(() => (source !== null ? this.repository.findBySource(source) : this.repository.findUnsourcedByHash(hash)));
-    if (existing && existing.content_sha256 === hash && existing.embedder === this.embedder.name && existing.dim === this.embedder.dimension) {
+    if (existing && existing.content_sha256 === hash && this.indexedHere(existing)) {
       return { id: existing.id, ...(source !== null ? { source } : {}), status: 'unchanged', chunks: existing.chunk_count };
     }
     const chunks = chunkDocument(document.text, { size: this.config.chunkSize, overlap: this.config.chunkOverlap });
@@ -190,6 +190,11 @@ export class RagService {
     const row = await this.store(() => this.repository.delete(id));
     if (!row) throw new ToolNotFoundException(`Document ${id} does not exist`);
     return { id: row.id, ...(row.source !== null ? { source: row.source } : {}), chunks: row.chunk_count };
+  }
+
+  /** Whether a stored document's vectors come from the configured embedder (name and dimension, as the repository compares them). */
+  private indexedHere(document: RagDocumentRow): boolean {
+    return document.embedder === this.embedder.name && document.dim === this.embedder.dimension;
   }
 
   /** Mixing vectors of two embedders gives meaningless distances: refuse until the store is re-indexed. */
