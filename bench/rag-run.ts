@@ -38,9 +38,10 @@ interface Modules {
   EmbeddedPostgres: { start(options: { dataDir: string }): Promise<{ url: string; stop(): Promise<void> }> };
   HashingEmbedder: new () => Embedder;
   createRagSchema(runner: { query(sql: string, params?: unknown[]): Promise<unknown> }): Promise<void>;
-  embeddingExpression(dimension: number): string;
-  embeddingDimensionPredicate(dimension: number): string;
+  embeddingExpression(dimension: number, alias?: string): string;
+  embeddingDimensionPredicate(dimension: number, alias?: string): string;
   embeddingIndexName(dimension: number): string;
+  embeddingIndexSql(dimension: number, options?: string): string;
   vectorLiteral(vector: readonly number[]): string;
   seededRandom(seed: number): () => number;
   RagRepository: new (dataSource: unknown) => {
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
     ...(await load<Pick<Modules, 'EmbeddedPostgres'>>('platform', 'database', 'embedded', 'embedded-postgres.js')),
     ...(await load<Pick<Modules, 'HashingEmbedder'>>('tools', 'rag', 'hashing.embedder.js')),
     ...(await load<Pick<Modules, 'createRagSchema'>>('platform', 'database', 'migrations', '1764806400000-rag-store.js')),
-    ...(await load<Pick<Modules, 'embeddingExpression' | 'embeddingDimensionPredicate' | 'embeddingIndexName'>>('tools', 'rag', 'rag-embedding-index.js')),
+    ...(await load<Pick<Modules, 'embeddingExpression' | 'embeddingDimensionPredicate' | 'embeddingIndexName' | 'embeddingIndexSql'>>('tools', 'rag', 'rag-embedding-index.js')),
     ...(await load<Pick<Modules, 'vectorLiteral' | 'RagRepository'>>('tools', 'rag', 'rag.repository.js')),
     ...(await load<Pick<Modules, 'seededRandom'>>('platform', 'database', 'sample-data.js')),
   };
@@ -191,8 +192,8 @@ async function main(): Promise<void> {
       const dimension = latent ? LATENT_DIMENSION : embedder.dimension;
       const indexName = modules.embeddingIndexName(dimension);
       await query(`DROP INDEX IF EXISTS ${indexName}`);
-      const vectorSql = `SELECT c.id FROM rag_chunks c WHERE ${modules.embeddingDimensionPredicate(dimension)}
-        ORDER BY ${modules.embeddingExpression(dimension)} <=> $1::vector(${dimension}) LIMIT ${K}`;
+      const vectorSql = `SELECT c.id FROM rag_chunks c WHERE ${modules.embeddingDimensionPredicate(dimension, 'c')}
+        ORDER BY ${modules.embeddingExpression(dimension, 'c')} <=> $1::vector(${dimension}) LIMIT ${K}`;
       const texts = latent ? latent.chunks.map((_, i) => `chunk ${i}`) : corpus(size, kind);
       const matrix = new Float32Array(size * dimension);
       const documentIndex = new Map<string, number>();
@@ -225,11 +226,7 @@ async function main(): Promise<void> {
       log('rag', `${kind} ${size}: ingested in ${ingestSeconds.toFixed(1)} s`);
 
       t0 = performance.now();
-      const withOptions = INDEX_OPTIONS ? ` WITH (${INDEX_OPTIONS})` : '';
-      await query(
-        `CREATE INDEX ${indexName} ON rag_chunks USING hnsw ((${modules.embeddingExpression(dimension).replace('c.', '')}) vector_cosine_ops)${withOptions}
-         WHERE ${modules.embeddingDimensionPredicate(dimension).replace('c.', '')}`,
-      );
+      await query(modules.embeddingIndexSql(dimension, INDEX_OPTIONS));
       const buildSeconds = (performance.now() - t0) / 1000;
       await query('ANALYZE rag_chunks');
       log('rag', `${kind} ${size}: HNSW built in ${buildSeconds.toFixed(1)} s`);

@@ -43,8 +43,8 @@ describe('a RAG store holding embeddings of several dimensions (embedded Postgre
     dataSource.transaction(async (manager) => {
       await manager.query('SET LOCAL enable_seqscan = off');
       const rows = (await manager.query(
-        `EXPLAIN SELECT c.id FROM rag_chunks c WHERE ${embeddingDimensionPredicate(dimension)}
-         ORDER BY ${embeddingExpression(dimension)} <=> $1::vector(${dimension}) LIMIT 5`,
+        `EXPLAIN SELECT c.id FROM rag_chunks c WHERE ${embeddingDimensionPredicate(dimension, 'c')}
+         ORDER BY ${embeddingExpression(dimension, 'c')} <=> $1::vector(${dimension}) LIMIT 5`,
         [vectorLiteral(unit(dimension))],
       )) as { 'QUERY PLAN': string }[];
       return rows.map((row) => row['QUERY PLAN']).join('\n');

@@ -14,16 +14,24 @@ function dimensionSql(dimension: number): string {
  * needs a fixed dimension: each dimension gets a partial expression index, and a search must use this exact
  * expression and predicate for the planner to pick it.
  */
-export function embeddingExpression(dimension: number, alias = 'c'): string {
-  return `${alias}.embedding::vector(${dimensionSql(dimension)})`;
+export function embeddingExpression(dimension: number, alias?: string): string {
+  return `${alias ? `${alias}.` : ''}embedding::vector(${dimensionSql(dimension)})`;
 }
 
-export function embeddingDimensionPredicate(dimension: number, alias = 'c'): string {
-  return `vector_dims(${alias}.embedding) = ${dimensionSql(dimension)}`;
+export function embeddingDimensionPredicate(dimension: number, alias?: string): string {
+  return `vector_dims(${alias ? `${alias}.` : ''}embedding) = ${dimensionSql(dimension)}`;
 }
 
 export function embeddingIndexName(dimension: number): string {
   return `rag_chunks_embedding_${dimensionSql(dimension)}_idx`;
+}
+
+/** The statement that creates one dimension's HNSW (cosine) index; `options` are HNSW build options, e.g. `m = 32, ef_construction = 200`. */
+export function embeddingIndexSql(dimension: number, options?: string): string {
+  return (
+    `CREATE INDEX IF NOT EXISTS ${embeddingIndexName(dimension)} ON rag_chunks USING hnsw ((${embeddingExpression(dimension)}) vector_cosine_ops)` +
+    `${options ? ` WITH (${options})` : ''} WHERE ${embeddingDimensionPredicate(dimension)}`
+  );
 }
 
 /**
@@ -34,13 +42,9 @@ export function embeddingIndexName(dimension: number): string {
  */
 export async function ensureEmbeddingIndex(dataSource: DataSource, dimension: number): Promise<boolean> {
   if (dimension > HNSW_MAX_DIMENSIONS) return false;
-  const dim = dimensionSql(dimension);
   await dataSource.transaction(async (manager) => {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('rag_chunks_embedding_index'))`);
-    await manager.query(
-      `CREATE INDEX IF NOT EXISTS ${embeddingIndexName(dimension)} ON rag_chunks USING hnsw ((embedding::vector(${dim})) vector_cosine_ops) ` +
-        `WHERE vector_dims(embedding) = ${dim}`,
-    );
+    await manager.query(embeddingIndexSql(dimension));
   });
   return true;
 }

@@ -231,10 +231,10 @@ export class RagRepository {
       const embedding = query.embedding ?? [];
       const dimension = embedding.length;
       const vector = `${add(vectorLiteral(embedding))}::vector(${dimension})`;
-      const column = embeddingExpression(dimension);
+      const column = embeddingExpression(dimension, 'c');
       const rank = 'SELECT id, row_number() OVER (ORDER BY distance, id)::int AS rank, 1 - distance AS similarity';
       const distance = `SELECT c.id, ${column} <=> ${vector} AS distance FROM rag_chunks c JOIN rag_documents d ON d.id = c.document_id
-        ${where([embeddingDimensionPredicate(dimension)])}`;
+        ${where([embeddingDimensionPredicate(dimension, 'c')])}`;
       // A materialized CTE computes every distance (exact); ordering by the operator itself lets the planner walk HNSW.
       lists.push(
         exact
