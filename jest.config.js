@@ -2,7 +2,8 @@
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true, sourceMap: true } }],
 };
-const common = { moduleFileExtensions: ['js', 'json', 'ts'], testEnvironment: 'node', transform };
+// node, plus Node's own typed-array constructors in each test realm (test/support/node-environment.ts).
+const common = { moduleFileExtensions: ['js', 'json', 'ts'], testEnvironment: '<rootDir>/test/support/node-environment.ts', transform };
 
 module.exports = {
   projects: [

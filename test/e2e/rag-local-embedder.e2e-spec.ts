@@ -7,10 +7,8 @@ import { RagModule } from '../../src/tools/rag/rag.module';
 import { RagService } from '../../src/tools/rag/rag.service';
 import { RagStoreStatus } from '../../src/tools/rag/rag-store.status';
 import { createMcpTestKit, McpTestKit } from '../support/mcp-test-kit';
-import { acceptNativeTypedArrays, TEST_MODEL_WORDS, writeTestModel } from '../support/onnx-test-model';
+import { TEST_MODEL_WORDS, writeTestModel } from '../support/onnx-test-model';
 import { CallResult, errorOf, resultOf } from '../support/tool-results';
-
-acceptNativeTypedArrays();
 
 const root = mkdtempSync(join(tmpdir(), 'rag-local-e2e-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -67,22 +67,6 @@ export function writeTestModel(directory: string, options: TestModelOptions = {}
   return directory;
 }
 
-/**
- * Jest runs each test file in a realm of its own, while onnxruntime's native addon creates its output arrays in
- * Node's main realm, so onnxruntime's `data instanceof Float32Array` check on its own outputs fails under Jest
- * (never in the server, which has one realm). Call this once in a test file that runs a model: it makes the test
- * realm's float and int64 array constructors recognise such arrays from any realm.
- */
-export function acceptNativeTypedArrays(): void {
-  for (const constructor of [Float32Array, Float64Array, BigInt64Array, Int32Array]) {
-    const tag = `[object ${constructor.name}]`;
-    Object.defineProperty(constructor, Symbol.hasInstance, {
-      configurable: true,
-      value: (value: unknown): boolean => Object.prototype.toString.call(value) === tag,
-    });
-  }
-}
-
 function testTokenizer(type: string): object {
   const vocab = Object.fromEntries(TEST_MODEL_VOCABULARY.map((token, id) => [token, id]));
   const special = (token: string): object => ({ id: token, ids: [vocab[token]], tokens: [token] });

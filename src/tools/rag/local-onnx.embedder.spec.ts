@@ -1,11 +1,9 @@
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acceptNativeTypedArrays, TEST_MODEL_WORDS, TestModelOptions, writeTestModel } from '../../../test/support/onnx-test-model';
+import { TEST_MODEL_WORDS, TestModelOptions, writeTestModel } from '../../../test/support/onnx-test-model';
 import { LocalOnnxEmbedder } from './local-onnx.embedder';
 import { RagEmbedderError } from './rag-embedder.interface';
-
-acceptNativeTypedArrays();
 
 const root = mkdtempSync(join(tmpdir(), 'rag-onnx-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,10 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acceptNativeTypedArrays, writeTestModel } from '../../../test/support/onnx-test-model';
+import { writeTestModel } from '../../../test/support/onnx-test-model';
 import { createRagEmbedder } from './rag-embedder.provider';
-
-acceptNativeTypedArrays();
 
 const settings = { embeddingsUrl: 'http://127.0.0.1:9', embeddingsApiKey: undefined };
 
