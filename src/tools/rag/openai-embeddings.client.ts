@@ -38,7 +38,7 @@ export class OpenAiEmbeddingsClient implements RagEmbedder {
   constructor(private readonly options: OpenAiEmbeddingsOptions) {
     this.name = `openai:${options.model}`;
     this.dimension = options.dimension ?? RAG_DIMENSION;
-    this.url = `${options.baseUrl.replace(/\/+$/, '')}/v1/embeddings`;
+    this.url = `${options.baseUrl.replace(/(?<!\/)\/+$/, '')}/v1/embeddings`;
     this.batchSize = options.batchSize ?? 64;
     this.attempts = options.attempts ?? 3;
     this.timeoutMs = options.timeoutMs ?? 30_000;

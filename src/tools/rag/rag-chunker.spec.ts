@@ -43,4 +43,19 @@ describe('chunkDocument', () => {
   it('answers nothing for an empty document', () => {
     expect(chunkDocument('\n\n  \n', { size: 100, overlap: 10 })).toEqual([]);
   });
+
+  it('reads ATX headings as CommonMark does: closing #s need a space before them', () => {
+    const headingOf = (line: string): string | null => chunkDocument(`${line}\n\nBody.`, { size: 100, overlap: 0 })[0].heading;
+    expect(headingOf('## Title ##')).toBe('Title');
+    expect(headingOf('#\tTabbed  #  ')).toBe('Tabbed');
+    expect(headingOf('# C#')).toBe('C#');
+    expect(headingOf('####### seven')).toBeNull();
+    expect(headingOf('#no-space')).toBeNull();
+  });
+
+  it('parses a heading padded with 200,000 spaces in one pass (the old regex backtracked for hours)', () => {
+    const padded = `# a${' '.repeat(200_000)}b${' '.repeat(200_000)}#`;
+    const chunks = chunkDocument(`${padded}\n\nBody text.`, { size: 100, overlap: 0 });
+    expect(chunks).toEqual([{ ordinal: 0, heading: `a${' '.repeat(200_000)}b`, text: 'Body text.' }]);
+  });
 });

@@ -14,7 +14,25 @@ export interface ChunkOptions {
   readonly overlap: number;
 }
 
-const HEADING = /^(#{1,6})\s+(.+?)\s*#*\s*$/;
+interface Heading {
+  readonly level: number;
+  readonly title: string;
+}
+
+/**
+ * An ATX heading line (`## Title ##`): 1–6 `#`, whitespace, a title, an optional closing run of `#`.
+ * Parsed by hand in one pass: the obvious regex (`^(#{1,6})\s+(.+?)\s*#*\s*$`) backtracks in cubic time
+ * on a heading padded with spaces, and the text comes from callers.
+ */
+function parseHeading(line: string): Heading | undefined {
+  const level = /^#{1,6}(?=\s)/.exec(line)?.[0].length;
+  if (level === undefined) return undefined;
+  let title = line.slice(level).trim();
+  let end = title.length;
+  while (end > 0 && title[end - 1] === '#') end--;
+  if (end < title.length && (end === 0 || /\s/.test(title[end - 1]))) title = title.slice(0, end).trimEnd();
+  return title === '' ? undefined : { level, title };
+}
 
 /** Splits a paragraph into sentences (ends on . ! ? followed by space), keeping the punctuation. */
 function sentences(paragraph: string): string[] {
@@ -104,7 +122,7 @@ export function chunkDocument(text: string, options: ChunkOptions): RagChunk[] {
     } else if (/^\s*```/.test(line)) {
       endParagraph();
       fence = [line];
-    } else if (HEADING.test(line)) {
+    } else if (parseHeading(line)) {
       endParagraph();
       blocks.push(line);
     } else if (line.trim() === '') endParagraph();
@@ -114,12 +132,12 @@ export function chunkDocument(text: string, options: ChunkOptions): RagChunk[] {
   endParagraph();
 
   for (const block of blocks) {
-    const match = HEADING.exec(block);
-    if (match && !block.includes('\n')) {
+    const parsed = block.includes('\n') ? undefined : parseHeading(block);
+    if (parsed) {
       flush(false);
-      const level = match[1].length;
+      const { level, title } = parsed;
       headings.length = Math.min(headings.length, level - 1);
-      headings[level - 1] = match[2];
+      headings[level - 1] = title;
       heading = headings.filter(Boolean).join(' > ');
       continue;
     }

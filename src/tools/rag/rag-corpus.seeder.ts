@@ -23,7 +23,7 @@ export async function textFiles(path: string): Promise<string[]> {
 /** A file as a document: the first `# Heading` is its title, its path relative to `root` its source. */
 export async function fileDocument(file: string, root: string, metadata: Record<string, unknown> = {}): Promise<RagIngestDocument> {
   const text = await readFile(file, 'utf8');
-  const title = /^#\s+(.+)$/m.exec(text)?.[1]?.trim() ?? basename(file, extname(file));
+  const title = /^#[ \t]+(\S.*)$/m.exec(text)?.[1]?.trim() ?? basename(file, extname(file));
   const source = relative(root, file).split('\\').join('/') || basename(file);
   return { text, title, source, metadata };
 }

@@ -94,9 +94,9 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 export function snakeCase(name: string): string {
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/(?<=[A-Z])(?=[A-Z][a-z])/g, '_')
     .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
+    .replace(/^_|_$/g, '')
     .toLowerCase();
   return /^[0-9]/.test(words) ? `op_${words}` : words;
 }
@@ -321,7 +321,7 @@ function buildOperation(candidate: Candidate, reservedHeaders: ReadonlySet<strin
     const description = typeof declared.description === 'string' && schema.description === undefined ? { description: declared.description } : {};
     parameters.push({ name, in: location, required, schema: { ...schema, ...description } });
   }
-  for (const placeholder of candidate.path.matchAll(/\{([^}]+)\}/g)) {
+  for (const placeholder of candidate.path.matchAll(/\{([^{}]+)\}/g)) {
     if (!parameters.some((parameter) => parameter.in === 'path' && parameter.name === placeholder[1])) {
       throw new SkipOperation(`${where}: skipped, its path parameter "${placeholder[1]}" is not declared`);
     }

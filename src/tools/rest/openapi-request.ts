@@ -43,7 +43,7 @@ export function openApiRequest(operation: OpenApiOperation, args: Readonly<Recor
       headers[parameter.name] = text;
     }
   }
-  const path = operation.path.replace(/\{([^}]+)\}/g, (_match, name: string) => {
+  const path = operation.path.replace(/\{([^{}]+)\}/g, (_match, name: string) => {
     const encoded = pathValues.get(name);
     if (encoded === undefined) throw new InvalidArgumentsException([{ field: name, message: 'is required' }]);
     return encoded;

@@ -51,7 +51,7 @@ export function resolveUpstreamUrl(base: URL, path: string): URL {
   // eslint-disable-next-line no-control-regex
   if (/[\\\s\u0000-\u001f\u007f?#]/.test(path)) throw new UpstreamPathError('backslash, whitespace, control character, ? or #');
   if (path.split('/').some((segment) => DOT_SEGMENT.test(segment))) throw new UpstreamPathError('dot segment');
-  const basePath = base.pathname.replace(/\/+$/, '');
+  const basePath = base.pathname.replace(/(?<!\/)\/+$/, '');
   const joined = `${basePath}${path}`;
   const url = new URL(joined, base.origin);
   if (url.origin !== base.origin) throw new UpstreamPathError('other origin');
