@@ -9,6 +9,8 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', rootDir: '.', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    // One call must never crash, freeze or starve the server: each case ends by proving others still get answers.
+    { ...common, displayName: 'hostile', rootDir: '.', testMatch: ['<rootDir>/test/hostile/**/*.hostile-spec.ts'] },
   ],
   collectCoverageFrom: ['src/**/*.ts', '!src/main.ts', '!src/**/*.spec.ts'],
   coverageReporters: ['text-summary', 'lcov'],
