@@ -7,9 +7,16 @@ export interface ServiceInfo {
   readonly name: string;
   readonly version: string;
   readonly paths: Readonly<Record<string, string>>;
+  /** The original design's root document: the same facts, flat. */
+  readonly service: string;
+  readonly docs: string;
+  readonly health: string;
+  readonly metrics: string;
 }
 
-/** `GET /`: what this service is and where its endpoints live. */
+const PATHS = { mcp: '/mcp', docs: '/docs', health: '/health', metrics: '/metrics' } as const;
+
+/** `GET /`: what this service is and where its endpoints live (in this server's shape and the original design's). */
 @Controller()
 @Public()
 @SkipThrottle()
@@ -19,7 +26,11 @@ export class AppController {
     return {
       name: PACKAGE_INFO.name,
       version: PACKAGE_INFO.version,
-      paths: { mcp: '/mcp', docs: '/docs', health: '/health', metrics: '/metrics' },
+      paths: PATHS,
+      service: PACKAGE_INFO.name,
+      docs: PATHS.docs,
+      health: PATHS.health,
+      metrics: PATHS.metrics,
     };
   }
 }

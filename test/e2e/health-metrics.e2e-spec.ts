@@ -31,6 +31,11 @@ describe('health and metrics', () => {
       expect(res.body).toMatchObject({
         name: 'mcp-tool-server',
         paths: { health: '/health', metrics: '/metrics', docs: '/docs', mcp: '/mcp' },
+        // The original design's root document, kept so its clients and smoke tests work unchanged.
+        service: 'mcp-tool-server',
+        docs: '/docs',
+        health: '/health',
+        metrics: '/metrics',
       });
       expect(res.body.version).toMatch(/^\d+\.\d+\.\d+/);
     });

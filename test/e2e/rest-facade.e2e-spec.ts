@@ -243,7 +243,8 @@ describe('REST facade /v1/tools', () => {
     it('has GET /v1/tools and one POST operation per registered tool', () => {
       const names = t.app.get(ToolRegistry).definitions().map((tool) => tool.name);
       expect(doc.paths['/v1/tools'].get.operationId).toBe('listTools');
-      expect(Object.keys(doc.paths).sort()).toEqual(['/v1/tools', ...names.map((name) => `/v1/tools/${name}`)].sort());
+      const expected = ['/v1/tools', ...names.map((name) => `/v1/tools/${name}`), '/v1/mcp/{name}'];
+      expect(Object.keys(doc.paths).sort()).toEqual(expected.sort());
       for (const name of names) expect(doc.paths[`/v1/tools/${name}`].post.operationId).toBe(name);
     });
 

@@ -38,7 +38,8 @@ describe('buildOpenApiDocument', () => {
 
   it('has one POST operation per tool, named by the tool, in the order given', () => {
     const doc = buildOpenApiDocument([tool('b_tool'), tool('a_tool', { title: 'A tool' })], SERVICE);
-    expect(Object.keys(doc.paths)).toEqual(['/v1/tools', '/v1/tools/b_tool', '/v1/tools/a_tool']);
+    expect(Object.keys(doc.paths)).toEqual(['/v1/tools', '/v1/tools/b_tool', '/v1/tools/a_tool', '/v1/mcp/{name}']);
+    expect(doc.paths['/v1/mcp/{name}'].post).toMatchObject({ operationId: 'callToolAlias', parameters: [{ name: 'name', schema: { enum: ['b_tool', 'a_tool'] } }] });
     expect(post(doc, 'a_tool')).toMatchObject({ operationId: 'a_tool', summary: 'A tool', description: 'The a_tool tool' });
     expect(post(doc, 'b_tool')).toMatchObject({ operationId: 'b_tool', summary: 'b_tool' });
     expect(Object.values(doc.paths).every((path) => Object.keys(path).length === 1)).toBe(true);

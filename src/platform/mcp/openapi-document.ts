@@ -12,6 +12,8 @@ export interface OpenApiServiceInfo {
 
 /** Where the REST facade lives; the controller and the document share it. */
 export const TOOLS_PATH = '/v1/tools';
+/** The original design's path of a tool call: an alias of `POST /v1/tools/{name}`. */
+export const LEGACY_TOOLS_PATH = '/v1/mcp';
 
 const DEFS_PREFIX = '#/$defs/';
 const COMPONENTS_PREFIX = '#/components/schemas/';
@@ -159,9 +161,31 @@ function toolOperation(tool: ToolDefinition, components: SchemaComponents): Oper
   } as OperationObject;
 }
 
+/** `POST /v1/mcp/{name}`: listed once, as the alias it is, rather than as a second copy of every operation. */
+function legacyAliasOperation(tools: readonly ToolDefinition[]): OperationObject {
+  return {
+    operationId: 'callToolAlias',
+    summary: 'Call a tool (alias of POST /v1/tools/{name})',
+    description:
+      `The original design's path of a tool call. It is served by the same handler as \`POST ${TOOLS_PATH}/{name}\`, ` +
+      'with the same authentication, limits, validation, errors and answers: see that operation of the tool for its schemas.',
+    tags: ['tools'],
+    parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string', enum: tools.map((tool) => tool.name) } }],
+    requestBody: {
+      required: false,
+      description: 'The arguments of the tool, as one JSON object',
+      content: { [JSON_TYPE]: { schema: { type: 'object' } } },
+    },
+    responses: {
+      '200': { description: 'The result of the call', content: { [JSON_TYPE]: { schema: { type: 'object' } } } },
+      ...errorResponses(['400', '401', '403', '404', '429', '503', '500']),
+    },
+  } as OperationObject;
+}
+
 /**
- * The OpenAPI 3.1 document of the REST facade, from the registered tools: `GET /v1/tools` and one
- * `POST /v1/tools/<name>` per tool (its input schema as the body, its output schema as the 200 answer,
+ * The OpenAPI 3.1 document of the REST facade, from the registered tools: `GET /v1/tools`, one
+ * `POST /v1/tools/<name>` per tool and the `POST /v1/mcp/{name}` alias (its input schema as the body, its output schema as the 200 answer,
  * the shared error answers, its annotations as `x-mcp-annotations`). Nested DTOs, carried in each tool
  * schema's `$defs`, become `components/schemas`. Pure: same tools in, same document out.
  */
@@ -182,6 +206,7 @@ export function buildOpenApiDocument(tools: readonly ToolDefinition[], service: 
     },
   };
   for (const tool of tools) paths[`${TOOLS_PATH}/${tool.name}`] = { post: toolOperation(tool, components) };
+  if (tools.length > 0) paths[`${LEGACY_TOOLS_PATH}/{name}`] = { post: legacyAliasOperation(tools) };
 
   const responses: Record<string, ResponseObject> = {};
   for (const { name, description, headers } of Object.values(ERROR_RESPONSES)) {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { AuthenticatedRequest, Principal } from '../auth/principal.interface';
-import { TOOLS_PATH } from './openapi-document';
+import { LEGACY_TOOLS_PATH, TOOLS_PATH } from './openapi-document';
 import { OriginGuard } from './origin.guard';
 import { ToolInvoker } from './tool-invoker.service';
 import { ToolDefinition, ToolRegistry } from './tool.registry';
@@ -9,9 +9,10 @@ import { ToolDefinition, ToolRegistry } from './tool.registry';
 /**
  * The REST facade: `GET /v1/tools` and `POST /v1/tools/:name` with the arguments as the JSON body, behind
  * the global API-key guard and rate limit. Calls take the one ToolInvoker path; a ToolException (unknown
- * tool included) propagates to the global filter, which answers 400/403/404/503/500.
+ * tool included) propagates to the global filter, which answers 400/403/404/503/500. `POST /v1/mcp/:name`
+ * is the original design's path for the same handler (its route template stays apart in the metrics).
  */
-@Controller(TOOLS_PATH)
+@Controller()
 @UseGuards(OriginGuard)
 export class ToolsController {
   constructor(
@@ -19,13 +20,13 @@ export class ToolsController {
     private readonly invoker: ToolInvoker,
   ) {}
 
-  @Get()
+  @Get(TOOLS_PATH)
   list(): { tools: ToolDefinition[] } {
     return { tools: this.registry.definitions() };
   }
 
   /** 200 with the structured result, or `{ text }` when the tool answered with text. */
-  @Post(':name')
+  @Post([`${TOOLS_PATH}/:name`, `${LEGACY_TOOLS_PATH}/:name`])
   @HttpCode(HttpStatus.OK)
   async call(
     @Param('name') name: string,
