@@ -131,10 +131,13 @@ describe('validateEnvironment', () => {
 
   it('refuses a default tool deadline or an upstream deadline that would end past TOOL_MAX_TIMEOUT_SECONDS', () => {
     expect(problemsOf({ TOOL_TIMEOUT_SECONDS: '55' })).toEqual(['TOOL_TIMEOUT_SECONDS: must not exceed TOOL_MAX_TIMEOUT_SECONDS (50)']);
-    expect(problemsOf({ API_DEADLINE_SECONDS: '60' })).toEqual([
+    const upstream = { API_BASE_URL: 'http://127.0.0.1:9' };
+    expect(problemsOf({ ...upstream, API_DEADLINE_SECONDS: '60' })).toEqual([
       "API_DEADLINE_SECONDS: must be at most TOOL_MAX_TIMEOUT_SECONDS - 1 (49); the REST tools' deadline is it plus 1 s",
     ]);
-    expect(problemsOf({ TOOL_MAX_TIMEOUT_SECONDS: '20' })).toHaveLength(2);
-    expect(validateEnvironment({ TOOL_MAX_TIMEOUT_SECONDS: '120', TOOL_TIMEOUT_SECONDS: '90', API_DEADLINE_SECONDS: '119' }).API_DEADLINE_SECONDS).toBe(119);
+    expect(problemsOf({ ...upstream, TOOL_MAX_TIMEOUT_SECONDS: '20' })).toHaveLength(2);
+    // Without API_BASE_URL there are no REST tools, so their deadline does not count.
+    expect(validateEnvironment({ TOOL_MAX_TIMEOUT_SECONDS: '1', TOOL_TIMEOUT_SECONDS: '1' }).TOOL_MAX_TIMEOUT_SECONDS).toBe(1);
+    expect(validateEnvironment({ ...upstream, TOOL_MAX_TIMEOUT_SECONDS: '120', TOOL_TIMEOUT_SECONDS: '90', API_DEADLINE_SECONDS: '119' }).API_DEADLINE_SECONDS).toBe(119);
   });
 });
