@@ -73,6 +73,6 @@ export function retryDelayMs(retry: number, factorSeconds: number, retryAfterMs?
 
 /** The caller's retry hint, in whole seconds from 1 to MAX_RETRY_HINT_SECONDS, for the upstream's `Retry-After` (1 when it gave none). */
 export function retryAfterSeconds(retryAfterMs: number | undefined): number {
-  if (retryAfterMs === undefined || Number.isNaN(retryAfterMs)) return 1;
+  if (retryAfterMs === undefined) return 1;
   return Math.min(MAX_RETRY_HINT_SECONDS, Math.max(1, Math.ceil(retryAfterMs / 1000)));
 }
