@@ -94,11 +94,12 @@ export class Environment {
   @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })
   API_BASE_URL?: string;
 
+  /** Timeout of one upstream attempt; the whole call is bounded by API_DEADLINE_SECONDS. */
   @EnvNumber()
   @IsNumber()
   @Min(0.001)
   @Max(3600)
-  API_TIMEOUT_SECONDS = 30;
+  API_TIMEOUT_SECONDS = 10;
 
   @EnvNumber()
   @IsInt()
@@ -110,13 +111,13 @@ export class Environment {
   @IsNumber()
   @Min(0)
   @Max(60)
-  API_BACKOFF_FACTOR = 0.5;
+  API_BACKOFF_FACTOR = 2.0;
 
   @EnvNumber()
   @IsInt()
   @Min(1)
   @Max(10_000)
-  API_MAX_CONNECTIONS = 100;
+  API_MAX_CONNECTIONS = 10;
 
   /** Header carrying the upstream credential (e.g. `Authorization`, `X-Api-Key`); sent only with API_AUTH_TOKEN. */
   @IsString()
@@ -136,12 +137,22 @@ export class Environment {
   @Max(1024 * 1024 * 1024)
   API_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 
-  /** Overall deadline of one upstream call, retries included. */
+  /**
+   * Overall deadline of one upstream call, retries and waits included; the REST tools' own deadline is this
+   * plus 1 s, so it must end within TOOL_MAX_TIMEOUT_SECONDS (checked at boot).
+   */
   @EnvNumber()
   @IsNumber()
   @Min(0.001)
   @Max(3600)
-  API_DEADLINE_SECONDS = 60;
+  API_DEADLINE_SECONDS = 29;
+
+  /** Deepest nesting of arrays and objects read from an upstream JSON answer; deeper is an `error`, refused before parsing. */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  API_MAX_RESPONSE_DEPTH = 64;
 
   /** Path of the upstream's health endpoint, relative to API_BASE_URL. */
   @IsString()
@@ -335,7 +346,7 @@ export class Environment {
   @IsNumber()
   @Min(0)
   @Max(1)
-  TRACE_SAMPLING_RATE = 0.1;
+  TRACE_SAMPLING_RATE = 1.0;
 
   @IsIn(LOG_FORMATS)
   LOG_FORMAT: (typeof LOG_FORMATS)[number] = 'json';
@@ -386,10 +397,20 @@ export class Environment {
   @Max(3600)
   HTTP_KEEP_ALIVE_TIMEOUT_SECONDS = 5;
 
-  /** Deadline of one tool call unless the tool declares its own `timeoutMs`. */
+  /** Deadline of one tool call unless the tool declares its own `timeoutMs`; at most TOOL_MAX_TIMEOUT_SECONDS. */
   @EnvNumber()
   @IsNumber()
   @Min(0.001)
   @Max(3600)
   TOOL_TIMEOUT_SECONDS = 30;
+
+  /**
+   * Ceiling of every tool call's deadline, a tool's own `timeoutMs` included: below the 60 s after which MCP SDK
+   * clients give up by default, so a slow call ends in a typed `retry` the caller still receives.
+   */
+  @EnvNumber()
+  @IsNumber()
+  @Min(1)
+  @Max(3600)
+  TOOL_MAX_TIMEOUT_SECONDS = 50;
 }

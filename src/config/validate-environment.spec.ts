@@ -111,4 +111,33 @@ describe('validateEnvironment', () => {
     ]);
     expect(validateEnvironment({ HTTP_HEADERS_TIMEOUT_SECONDS: '20', HTTP_REQUEST_TIMEOUT_SECONDS: '20' }).HTTP_HEADERS_TIMEOUT_SECONDS).toBe(20);
   });
+
+  it('defaults the upstream and tracing settings to the original design, with every deadline inside the 50 s ceiling', () => {
+    const env = validateEnvironment({});
+    expect(env).toMatchObject({
+      API_TIMEOUT_SECONDS: 10,
+      API_MAX_RETRIES: 3,
+      API_BACKOFF_FACTOR: 2.0,
+      API_MAX_CONNECTIONS: 10,
+      TRACE_SAMPLING_RATE: 1.0,
+      TOOL_TIMEOUT_SECONDS: 30,
+      TOOL_MAX_TIMEOUT_SECONDS: 50,
+      API_DEADLINE_SECONDS: 29,
+    });
+    // Backoff 2.0 with 3 retries waits 2, 4 and 8 s (plus at most 25 % jitter): they fit the upstream deadline.
+    const waits = [1, 2, 3].map((retry) => env.API_BACKOFF_FACTOR * 2 ** (retry - 1) * 1.25);
+    expect(waits.reduce((sum, wait) => sum + wait, 0)).toBeLessThan(env.API_DEADLINE_SECONDS);
+  });
+
+  it('refuses a default tool deadline or an upstream deadline that would end past TOOL_MAX_TIMEOUT_SECONDS', () => {
+    expect(problemsOf({ TOOL_TIMEOUT_SECONDS: '55' })).toEqual(['TOOL_TIMEOUT_SECONDS: must not exceed TOOL_MAX_TIMEOUT_SECONDS (50)']);
+    const upstream = { API_BASE_URL: 'http://127.0.0.1:9' };
+    expect(problemsOf({ ...upstream, API_DEADLINE_SECONDS: '60' })).toEqual([
+      "API_DEADLINE_SECONDS: must be at most TOOL_MAX_TIMEOUT_SECONDS - 1 (49); the REST tools' deadline is it plus 1 s",
+    ]);
+    expect(problemsOf({ ...upstream, TOOL_MAX_TIMEOUT_SECONDS: '20' })).toHaveLength(2);
+    // Without API_BASE_URL there are no REST tools, so their deadline does not count.
+    expect(validateEnvironment({ TOOL_MAX_TIMEOUT_SECONDS: '1', TOOL_TIMEOUT_SECONDS: '1' }).TOOL_MAX_TIMEOUT_SECONDS).toBe(1);
+    expect(validateEnvironment({ ...upstream, TOOL_MAX_TIMEOUT_SECONDS: '120', TOOL_TIMEOUT_SECONDS: '90', API_DEADLINE_SECONDS: '119' }).API_DEADLINE_SECONDS).toBe(119);
+  });
 });

@@ -42,6 +42,20 @@ function crossFieldProblems(env: Environment, context: ValidationContext): strin
   if (env.HTTP_HEADERS_TIMEOUT_SECONDS > env.HTTP_REQUEST_TIMEOUT_SECONDS) {
     problems.push('HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (the headers are part of the request)');
   }
+  problems.push(...deadlineProblems(env));
+  return problems;
+}
+
+/** Every tool answers within TOOL_MAX_TIMEOUT_SECONDS: the default deadline and, with API_BASE_URL, the REST tools' one (upstream deadline + 1 s). */
+function deadlineProblems(env: Environment): string[] {
+  const problems: string[] = [];
+  const cap = env.TOOL_MAX_TIMEOUT_SECONDS;
+  if (env.TOOL_TIMEOUT_SECONDS > cap) {
+    problems.push(`TOOL_TIMEOUT_SECONDS: must not exceed TOOL_MAX_TIMEOUT_SECONDS (${cap})`);
+  }
+  if (env.API_BASE_URL && env.API_DEADLINE_SECONDS + 1 > cap) {
+    problems.push(`API_DEADLINE_SECONDS: must be at most TOOL_MAX_TIMEOUT_SECONDS - 1 (${cap - 1}); the REST tools' deadline is it plus 1 s`);
+  }
   return problems;
 }
 

@@ -53,6 +53,8 @@ const digest = (value: unknown): string =>
 @Injectable()
 export class ToolInvoker {
   private readonly defaultTimeoutMs: number;
+  /** TOOL_MAX_TIMEOUT_SECONDS: no call runs longer, whatever `timeoutMs` its tool declares. */
+  private readonly maxTimeoutMs: number;
 
   constructor(
     private readonly registry: ToolRegistry,
@@ -63,6 +65,7 @@ export class ToolInvoker {
     @InjectPinoLogger(ToolInvoker.name) private readonly pino: PinoLogger,
   ) {
     this.defaultTimeoutMs = config.get('TOOL_TIMEOUT_SECONDS', { infer: true }) * 1000;
+    this.maxTimeoutMs = config.get('TOOL_MAX_TIMEOUT_SECONDS', { infer: true }) * 1000;
   }
 
   async invoke(call: ToolCall): Promise<ToolOutput> {
@@ -108,8 +111,7 @@ export class ToolInvoker {
     if (!input.ok) throw new InvalidArgumentsException(input.issues);
 
     const controller = new AbortController();
-    const timeoutMs = tool.timeoutMs ?? this.defaultTimeoutMs;
-    const deadline = setTimeout(() => controller.abort(new DeadlineExceeded()), timeoutMs);
+    const deadline = setTimeout(() => controller.abort(new DeadlineExceeded()), this.timeoutMsOf(tool));
     const onCancel = (): void => controller.abort(new CallCancelled());
     call.signal?.addEventListener('abort', onCancel, { once: true });
     if (call.signal?.aborted) onCancel();
@@ -154,13 +156,17 @@ export class ToolInvoker {
       : { text: json };
   }
 
+  private timeoutMsOf(tool: RegisteredTool): number {
+    return Math.min(tool.timeoutMs ?? this.defaultTimeoutMs, this.maxTimeoutMs);
+  }
+
   private toToolException(error: unknown, tool: RegisteredTool, logger: Logger): ToolException {
     if (error instanceof ToolException) {
       if (error.status === 'error' || error.cause !== undefined) logger.warn({ err: error }, 'tool failed');
       return error;
     }
     if (error instanceof DeadlineExceeded) {
-      const seconds = (tool.timeoutMs ?? this.defaultTimeoutMs) / 1000;
+      const seconds = this.timeoutMsOf(tool) / 1000;
       return new ToolRetryException(`Tool call timed out after ${seconds}s`, 1);
     }
     if (error instanceof CallCancelled) return new ToolRetryException('Tool call was cancelled', 0);

@@ -223,6 +223,19 @@ describe('openApiOperations on edge cases', () => {
     ]);
   });
 
+  it('never sends a header whose declared name Node would refuse; a required one skips the operation', () => {
+    const document = documentWith({
+      '/a': { get: { operationId: 'a', parameters: [{ name: 'X Tenant', in: 'header', schema: { type: 'string' } }], responses: ok } },
+      '/b': { get: { operationId: 'b', parameters: [{ name: 'X-Région', in: 'header', required: true, schema: { type: 'string' } }], responses: ok } },
+    });
+    const { operations, warnings } = openApiOperations(document);
+    expect(operations.map((op) => [op.toolName, op.parameters.length])).toEqual([['a', 0]]);
+    expect(warnings).toEqual([
+      'GET /a (a): header parameter "X Tenant" is never sent: it is not a valid HTTP header name',
+      'GET /b (b): skipped, its required header parameter "X-Région" is not a valid HTTP header name',
+    ]);
+  });
+
   it('skips a required non-JSON body and object-typed query parameters', () => {
     const document = documentWith({
       '/upload': { post: { operationId: 'upload', requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object' } } } }, responses: ok } },

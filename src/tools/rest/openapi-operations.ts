@@ -286,6 +286,9 @@ function describe(candidate: Candidate): string {
   return `${candidate.method} ${candidate.path} (${candidate.operationId})`;
 }
 
+/** An HTTP field name (RFC 9110 §5.1 token); Node refuses to send any other. */
+const HEADER_NAME = /^[\w!#$%&'*+.^`|~-]+$/;
+
 function buildOperation(candidate: Candidate, reservedHeaders: ReadonlySet<string>, warnings: string[]): OpenApiOperation {
   const where = describe(candidate);
   const parameters: OpenApiParameter[] = [];
@@ -299,6 +302,10 @@ function buildOperation(candidate: Candidate, reservedHeaders: ReadonlySet<strin
     };
     if (location === 'cookie') {
       skip('is a cookie (cookies are never sent)');
+      continue;
+    }
+    if (location === 'header' && !HEADER_NAME.test(name)) {
+      skip('is not a valid HTTP header name');
       continue;
     }
     if (location === 'header' && reservedHeaders.has(name.toLowerCase())) {

@@ -64,6 +64,45 @@ describe('openApiRequest', () => {
   it('refuses a header value with a line break', () => {
     expect(() => openApiRequest(operation, { id: 'a', part: 1, 'X-Tenant': 't\r\nX-Evil: 1' }, ctx)).toThrow(InvalidArgumentsException);
   });
+
+  const issuesOf = (args: Record<string, unknown>): unknown => {
+    try {
+      openApiRequest(operation, args, ctx);
+    } catch (error) {
+      if (error instanceof InvalidArgumentsException) return error.issues;
+      throw error;
+    }
+    throw new Error('expected the arguments to be refused');
+  };
+
+  it.each(['Zoë', '东京', 'emoji 😀', '\u0100'])('refuses the non-ASCII header value %j as invalid, naming the argument (Node would throw)', (tenant) => {
+    expect(issuesOf({ id: 'a', part: 1, 'X-Tenant': tenant })).toEqual([{ field: 'X-Tenant', message: 'must hold only printable ASCII characters (a header value)' }]);
+  });
+
+  it.each([
+    ['id', { id: 'a\uD800b', part: 1 }],
+    ['id', { id: '\uDFFF', part: 1 }],
+    ['tag', { id: 'a', part: 1, tag: ['ok', 'x\uDBFF'] }],
+  ])('refuses a lone surrogate in %s as invalid (encodeURIComponent would throw URIError)', (field, args) => {
+    expect(issuesOf(args)).toEqual([{ field, message: 'must be well-formed Unicode (it holds a lone surrogate)' }]);
+  });
+
+  it('keeps a well-formed surrogate pair', () => {
+    expect(openApiRequest(operation, { id: '😀', part: 1, tag: ['😀'] }, ctx)).toMatchObject({ path: '/things/%F0%9F%98%80/parts/1', query: { tag: ['😀'] } });
+  });
+
+  it('refuses a path and query longer than upstreams accept, naming the largest argument and the limit', () => {
+    expect(issuesOf({ id: 'a'.repeat(100), part: 1, tag: Array.from({ length: 800 }, () => 'é') })).toEqual([
+      { field: 'tag', message: `makes the upstream path and query ${'/things/{id}/parts/{part}'.length + 1 + 100 + 1 + 800 * 'tag=%C3%A9&'.length} characters long; the limit is 8000` },
+    ]);
+    expect(openApiRequest(operation, { id: 'a'.repeat(7000), part: 1 }, ctx).path).toHaveLength(7000 + '/things//parts/1'.length);
+  });
+
+  it('refuses header arguments longer than upstreams accept', () => {
+    expect(issuesOf({ id: 'a', part: 1, 'X-Tenant': 't'.repeat(8000) })).toEqual([
+      { field: 'X-Tenant', message: 'makes the header arguments 8010 characters long; the limit is 8000' },
+    ]);
+  });
 });
 
 describe('openApiResult', () => {

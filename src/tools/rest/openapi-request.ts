@@ -1,6 +1,14 @@
 import { InvalidArgumentsException, ToolFailedException, ToolNotFoundException, ToolRetryException } from '../../platform/errors/tool.exception';
 import { BODY_ARGUMENT, OpenApiOperation } from './openapi-operations';
 import { encodePathSegment } from './upstream-path';
+import {
+  assertEncodable,
+  assertHeaderValue,
+  assertWithin,
+  MAX_ARGUMENT_HEADER_LENGTH,
+  MAX_REQUEST_TARGET_LENGTH,
+  queryLength,
+} from './upstream-request-limits';
 import { UpstreamRequest, UpstreamResponse } from './upstream-request.interface';
 
 type Scalar = string | number | boolean;
@@ -16,6 +24,9 @@ export type OpenApiCallContext = Pick<UpstreamRequest, 'signal' | 'requestId' | 
  * path template replaced by its value percent-encoded as exactly one segment (`../admin` → `..%2Fadmin`;
  * `.`/`..`/empty refused), the declared query and header parameters that were given, and `body`.
  * Undeclared arguments never reach the upstream (the validator refuses them before; this ignores them).
+ * Refused as `invalid`, naming the argument: texts no encoding can carry (lone surrogates), header values
+ * that are not printable ASCII, and a path-and-query or header set longer than what upstreams accept
+ * (MAX_REQUEST_TARGET_LENGTH, MAX_ARGUMENT_HEADER_LENGTH).
  *
  * @example
  * openApiRequest(fetchCustomer, { customerId: '42' }, ctx); // { method: 'GET', path: '/customers/42', ... }
@@ -24,25 +35,33 @@ export function openApiRequest(operation: OpenApiOperation, args: Readonly<Recor
   const query: Record<string, QueryValue> = {};
   const headers: Record<string, string> = {};
   const pathValues = new Map<string, string>();
+  const targetLengths = new Map<string, number>();
+  const headerLengths = new Map<string, number>();
   for (const parameter of operation.parameters) {
     const value = args[parameter.name];
     if (value === undefined || value === null) continue;
     if (parameter.in === 'path') {
       if (!isScalar(value)) throw new InvalidArgumentsException([{ field: parameter.name, message: 'must be a string or a number' }]);
-      pathValues.set(parameter.name, encodePathSegment(typeof value === 'boolean' ? String(value) : value, parameter.name));
+      const encoded = encodePathSegment(typeof value === 'boolean' ? String(value) : value, parameter.name);
+      pathValues.set(parameter.name, encoded);
+      targetLengths.set(parameter.name, encoded.length);
     } else if (parameter.in === 'query') {
       if (isScalar(value)) query[parameter.name] = value;
       else if (Array.isArray(value) && value.every(isScalar)) query[parameter.name] = value;
       else throw new InvalidArgumentsException([{ field: parameter.name, message: 'must be a scalar or an array of scalars' }]);
+      for (const item of Array.isArray(value) ? value : [value]) if (typeof item === 'string') assertEncodable(item, parameter.name);
+      targetLengths.set(parameter.name, queryLength(parameter.name, query[parameter.name]));
     } else {
       if (!isScalar(value)) throw new InvalidArgumentsException([{ field: parameter.name, message: 'must be a scalar' }]);
       const text = String(value);
-      // A header value cannot carry line breaks or other control characters (no header injection).
-      // eslint-disable-next-line no-control-regex
-      if (/[\u0000-\u001f\u007f]/.test(text)) throw new InvalidArgumentsException([{ field: parameter.name, message: 'must not contain control characters' }]);
+      // No line breaks (header injection), and nothing Node refuses to send (a character above U+00FF).
+      assertHeaderValue(text, parameter.name);
       headers[parameter.name] = text;
+      headerLengths.set(parameter.name, parameter.name.length + 2 + text.length);
     }
   }
+  assertWithin(targetLengths, operation.path.length + 1, MAX_REQUEST_TARGET_LENGTH, 'the upstream path and query');
+  assertWithin(headerLengths, 0, MAX_ARGUMENT_HEADER_LENGTH, 'the header arguments');
   const path = operation.path.replace(/\{([^{}]+)\}/g, (_match, name: string) => {
     const encoded = pathValues.get(name);
     if (encoded === undefined) throw new InvalidArgumentsException([{ field: name, message: 'is required' }]);

@@ -74,8 +74,7 @@ export class OpenApiToolsRegistrar implements OnModuleInit {
         annotations: operation.annotations,
       },
       input: openApiInputDto(operation),
-      // Just past the upstream deadline (retries included), so the client answers first, as get_customer does.
-      timeoutMs: this.rest.deadlineMs + 1000,
+      timeoutMs: this.rest.toolTimeoutMs,
       scopes: [],
       source: `OpenAPI ${file}#${operation.operationId}`,
       handler: async (input: object, ctx: ToolContext): Promise<unknown> => {

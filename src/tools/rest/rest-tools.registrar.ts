@@ -23,8 +23,7 @@ export class RestToolsRegistrar implements OnModuleInit {
       this.logger.info('REST tools disabled: API_BASE_URL is not set');
       return;
     }
-    // The tool's own deadline sits just past the upstream deadline, so the client answers first.
-    for (const entry of this.tools.entries(this.config.deadlineMs + 1000)) {
+    for (const entry of this.tools.entries(this.config.toolTimeoutMs)) {
       this.registry.register(registeredToolFrom(entry.source, entry.options, entry.handler));
       this.logger.info(`${entry.source} -> ${entry.options.name}`);
     }

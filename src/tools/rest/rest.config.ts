@@ -13,6 +13,13 @@ export class RestConfig {
   readonly timeoutMs: number;
   /** Deadline of one call, retries and backoff included (API_DEADLINE_SECONDS). */
   readonly deadlineMs: number;
+  /**
+   * The REST tools' own deadline: just past the upstream deadline, so the client answers first with its typed
+   * `retry`. Boot refuses an API_DEADLINE_SECONDS that would put it past TOOL_MAX_TIMEOUT_SECONDS.
+   */
+  readonly toolTimeoutMs: number;
+  /** Deepest nesting of an upstream JSON answer (API_MAX_RESPONSE_DEPTH). */
+  readonly maxResponseDepth: number;
   readonly maxRetries: number;
   /** Seconds; the n-th retry waits `backoffFactor * 2^(n-1)` seconds plus jitter. */
   readonly backoffFactor: number;
@@ -31,6 +38,8 @@ export class RestConfig {
     this.upstreamLabel = this.baseUrl?.host ?? 'none';
     this.timeoutMs = Math.max(1, Math.round(config.get('API_TIMEOUT_SECONDS', { infer: true }) * 1000));
     this.deadlineMs = Math.max(1, Math.round(config.get('API_DEADLINE_SECONDS', { infer: true }) * 1000));
+    this.toolTimeoutMs = this.deadlineMs + 1000;
+    this.maxResponseDepth = config.get('API_MAX_RESPONSE_DEPTH', { infer: true });
     this.maxRetries = config.get('API_MAX_RETRIES', { infer: true });
     this.backoffFactor = config.get('API_BACKOFF_FACTOR', { infer: true });
     this.maxConnections = config.get('API_MAX_CONNECTIONS', { infer: true });

@@ -33,7 +33,7 @@ describe('encodePathSegment', () => {
     },
   );
 
-  it.each(['', '.', '..', Number.NaN, Number.POSITIVE_INFINITY])('refuses %j as invalid, naming the field', (value) => {
+  it.each(['', '.', '..', Number.NaN, Number.POSITIVE_INFINITY, '\uD800', 'a\uDC00b'])('refuses %j as invalid, naming the field', (value) => {
     expect(() => encodePathSegment(value, 'customer_id')).toThrow(InvalidArgumentsException);
     try {
       encodePathSegment(value, 'customer_id');

@@ -1,4 +1,5 @@
 import { InvalidArgumentsException } from '../../platform/errors/tool.exception';
+import { assertEncodable } from './upstream-request-limits';
 
 /**
  * Percent-encodes one value as exactly one path segment of an upstream URL: `/`, `?`, `#`, `%`, `@`, `:`
@@ -7,7 +8,8 @@ import { InvalidArgumentsException } from '../../platform/errors/tool.exception'
  *
  * `.`, `..` and the empty string cannot be one segment at all: URL parsers collapse `.`/`..` even when
  * percent-encoded (`%2E%2E` *is* `..` to the WHATWG URL parser), and an empty value would address the
- * parent collection. They are refused as invalid arguments (status `invalid`), naming `field`.
+ * parent collection. They are refused as invalid arguments (status `invalid`), naming `field`, as is a value
+ * holding a lone surrogate (which `encodeURIComponent` cannot encode).
  *
  * @example
  * `/customers/${encodePathSegment(input.customer_id)}`           // '/customers/42'
@@ -22,6 +24,7 @@ export function encodePathSegment(value: string | number, field = '(path)'): str
   if (text === '' || text === '.' || text === '..') {
     throw new InvalidArgumentsException([{ field, message: 'must not be empty, "." or ".." (it must stay one path segment)' }]);
   }
+  assertEncodable(text, field);
   return encodeURIComponent(text).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

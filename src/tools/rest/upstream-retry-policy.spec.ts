@@ -1,5 +1,5 @@
 import { AxiosError, AxiosHeaders, AxiosResponse } from 'axios';
-import { classifyFailure, MAX_RETRY_AFTER_MS, parseRetryAfterMs, retryDelayMs } from './upstream-retry-policy';
+import { classifyFailure, MAX_RETRY_AFTER_MS, parseRetryAfterMs, retryAfterSeconds, retryDelayMs } from './upstream-retry-policy';
 
 const withStatus = (status: number): AxiosError =>
   new AxiosError('status', 'ERR_BAD_RESPONSE', undefined, undefined, { status, headers: {}, config: { headers: new AxiosHeaders() } } as AxiosResponse);
@@ -47,5 +47,12 @@ describe('upstream retry policy', () => {
     expect(retryDelayMs(1, 0.01, 2000, () => 0)).toBe(2000);
     expect(retryDelayMs(1, 0.01, 3_600_000, () => 0)).toBe(MAX_RETRY_AFTER_MS);
     expect(retryDelayMs(1, 4, 1000, () => 0)).toBe(4000);
+  });
+
+  it('turns any Retry-After into a hint of 1 s to an hour, a hostile Infinity included', () => {
+    expect(retryAfterSeconds(undefined)).toBe(1);
+    expect(retryAfterSeconds(0)).toBe(1);
+    expect(retryAfterSeconds(2_500)).toBe(3);
+    expect(retryAfterSeconds(parseRetryAfterMs('9'.repeat(400)))).toBe(3600);
   });
 });

@@ -3,6 +3,9 @@ import { isAxiosError } from 'axios';
 /** Longest wait a `Retry-After` header may ask for (longer: the call is answered `retry` instead). */
 export const MAX_RETRY_AFTER_MS = 30_000;
 
+/** Longest wait a `retry` answer asks the caller for, whatever the upstream's `Retry-After` says. */
+export const MAX_RETRY_HINT_SECONDS = 3600;
+
 /** Connection-level failures worth another attempt: the request may never have reached the upstream. */
 const TRANSIENT_NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
@@ -66,4 +69,10 @@ export function retryDelayMs(retry: number, factorSeconds: number, retryAfterMs?
   const backoff = factorSeconds * 1000 * 2 ** (retry - 1);
   const jittered = backoff + backoff * 0.25 * random();
   return Math.round(Math.max(jittered, Math.min(retryAfterMs ?? 0, MAX_RETRY_AFTER_MS)));
+}
+
+/** The caller's retry hint, in whole seconds from 1 to MAX_RETRY_HINT_SECONDS, for the upstream's `Retry-After` (1 when it gave none). */
+export function retryAfterSeconds(retryAfterMs: number | undefined): number {
+  if (retryAfterMs === undefined) return 1;
+  return Math.min(MAX_RETRY_HINT_SECONDS, Math.max(1, Math.ceil(retryAfterMs / 1000)));
 }

@@ -9,6 +9,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { ToolException, ToolFailedException, ToolRetryException } from '../../platform/errors/tool.exception';
 import { CircuitBreaker, CircuitState } from './circuit-breaker';
+import { exceedsJsonDepth } from './json-depth';
 import { RestConfig } from './rest.config';
 import {
   UPSTREAM_CIRCUIT_STATE,
@@ -24,6 +25,7 @@ import {
   isRetryableStatus,
   MAX_RETRY_AFTER_MS,
   parseRetryAfterMs,
+  retryAfterSeconds,
   retryDelayMs,
 } from './upstream-retry-policy';
 
@@ -64,11 +66,13 @@ export class UpstreamCallError extends Error {
  * - retries network errors, timeouts, 5xx and 429 (idempotent methods only, unless `retryUnsafe`), up to
  *   API_MAX_RETRIES times, waiting `API_BACKOFF_FACTOR * 2^(n-1)` s plus jitter, or the upstream's
  *   `Retry-After` when longer (at most 30 s, never past the deadline);
- * - reads at most API_MAX_RESPONSE_BYTES of body (axios stops reading past it), follows no redirect.
+ * - reads at most API_MAX_RESPONSE_BYTES of body (axios stops reading past it), follows no redirect, and
+ *   refuses JSON nested deeper than API_MAX_RESPONSE_DEPTH before parsing it; Node's HTTP parser bounds
+ *   the answer's headers (16 KiB in all).
  *
  * It answers any final status but 3xx, 5xx and 429 (the tool maps 404 etc.); those and transport failures
  * become `ToolRetryException` (5xx, 429, timeouts, network) or `ToolFailedException` (redirects, bodies too
- * large, invalid JSON), with safe messages: no upstream body, message or host ever reaches the client.
+ * large or too deep, invalid JSON), with safe messages: no upstream body, message or host ever reaches the client.
  */
 @Injectable()
 export class UpstreamClient implements OnModuleDestroy {
@@ -216,7 +220,11 @@ export class UpstreamClient implements OnModuleDestroy {
       });
     }
     this.breaker.success();
-    return { status: response.status, headers: flattenHeaders(response.headers), body: parseBody(response, describe) };
+    return {
+      status: response.status,
+      headers: flattenHeaders(response.headers),
+      body: parseBody(response, this.config.maxResponseDepth, describe),
+    };
   }
 
   /**
@@ -278,7 +286,7 @@ export class UpstreamClient implements OnModuleDestroy {
         const retryAfterMs = parseRetryAfterMs(response.headers['retry-after']);
         return new ToolRetryException(
           response.status === 429 ? 'The upstream API is rate limiting; try again later' : 'The upstream API is unavailable; try again shortly',
-          retryAfterMs === undefined ? 1 : Math.max(1, Math.ceil(retryAfterMs / 1000)),
+          retryAfterSeconds(retryAfterMs),
           { cause: describe(`upstream answered HTTP ${response.status}`, { status: response.status }) },
         );
       }
@@ -323,11 +331,14 @@ function flattenHeaders(headers: AxiosResponse['headers']): Record<string, strin
 }
 
 /** The JSON body when the upstream says JSON, the text otherwise, undefined when empty. */
-function parseBody(response: AxiosResponse<string>, describe: (message: string) => UpstreamCallError): unknown {
+function parseBody(response: AxiosResponse<string>, maxDepth: number, describe: (message: string) => UpstreamCallError): unknown {
   const text = typeof response.data === 'string' ? response.data : '';
   if (text === '') return undefined;
   const type = String(response.headers['content-type'] ?? '');
   if (!/[/+]json\b/i.test(type)) return text;
+  if (exceedsJsonDepth(text, maxDepth)) {
+    throw new ToolFailedException('The upstream API answered JSON nested too deeply', { cause: describe(`JSON deeper than ${maxDepth} levels`) });
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {
