@@ -8,7 +8,7 @@ import { Environment } from './config/environment';
 import { ErrorResponder } from './platform/errors/error-responder.service';
 import { InvalidArgumentsException } from './platform/errors/tool.exception';
 import { requestIdMiddleware } from './platform/logging/request-id';
-import { BodyLimits, findBodyLimitViolation } from './platform/mcp/body-limits';
+import { BodyLimitError, BodyLimits, findBodyLimitViolation, verifyBodyDepth } from './platform/mcp/body-limits';
 import { HostAllowlist } from './platform/mcp/host-allowlist';
 import { mcpBodyParser, rejectMcpRequest } from './platform/mcp/mcp-body.parser';
 import { setupOpenApi } from './platform/mcp/openapi.setup';
@@ -52,14 +52,14 @@ export function configureApp(app: NestExpressApplication): void {
     maxElements: config.get('BODY_MAX_ELEMENTS', { infer: true }),
   };
   // Any JSON value parses; what a route accepts is its own check (the REST facade: 400 naming `(arguments)`).
-  const parseJson = json({ limit: limitBytes, strict: false });
+  const parseJson = json({ limit: limitBytes, strict: false, verify: verifyBodyDepth(limits) });
   const parseMcp = mcpBodyParser(limitBytes, limits);
   // /mcp answers body problems in JSON-RPC terms; every other route in the `{error, status, request_id}` shape.
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (mcpRequests.has(req)) return parseMcp(req, res, next);
     parseJson(req, res, (error?: unknown) => {
-      if (error) return next(error);
-      const violation = findBodyLimitViolation(req.body, limits);
+      if (error && !(error instanceof BodyLimitError)) return next(error);
+      const violation = error instanceof BodyLimitError ? error.violation : findBodyLimitViolation(req.body, limits);
       if (!violation) return next();
       responder.respond(new InvalidArgumentsException([{ field: '(body)', message: violation.message }]), req, res);
     });

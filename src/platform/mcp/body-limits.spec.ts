@@ -1,4 +1,4 @@
-import { findBodyLimitViolation } from './body-limits';
+import { findBodyLimitViolation, nestsDeeperThan } from './body-limits';
 
 const limits = { maxDepth: 4, maxElements: 3 };
 
@@ -40,5 +40,33 @@ describe('findBodyLimitViolation', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(findBodyLimitViolation(cyclic, limits)).toMatchObject({ setting: 'BODY_MAX_DEPTH' });
+  });
+});
+
+describe('nestsDeeperThan (raw UTF-8 text)', () => {
+  const deeper = (text: string, max: number): boolean => nestsDeeperThan(Buffer.from(text, 'utf8'), max);
+
+  it('counts open arrays and objects, not the total', () => {
+    expect(deeper('[[[]]]', 3)).toBe(false);
+    expect(deeper('[[[[]]]]', 3)).toBe(true);
+    expect(deeper('[[],[],[],{"a":1}]', 2)).toBe(false);
+    expect(deeper('{"a":{"b":{"c":1}}}', 2)).toBe(true);
+  });
+
+  it('ignores brackets inside strings, escaped quotes and backslashes included', () => {
+    expect(deeper('{"a":"[[[[{{{{","b":"\\"}', 1)).toBe(false);
+    expect(deeper('{"a":"\\"[[[[[[[["}', 1)).toBe(false);
+    expect(deeper('["é[[[[", "日本[[[["]', 1)).toBe(false);
+    expect(deeper('{"a\\\\":[[1]]}', 2)).toBe(true);
+  });
+
+  it('agrees with the parsed-value check on generated JSON', () => {
+    const samples: unknown[] = [{ a: ['[', { b: '\\"]' }] }, [[['x"y']]], { 'k[': { '"': [] } }, 'plain'];
+    for (const sample of samples) {
+      for (const max of [1, 2, 3, 4]) {
+        const byValue = findBodyLimitViolation(sample, { maxDepth: max, maxElements: 100 }) !== undefined;
+        expect({ sample, max, deeper: deeper(JSON.stringify(sample), max) }).toEqual({ sample, max, deeper: byValue });
+      }
+    }
   });
 });

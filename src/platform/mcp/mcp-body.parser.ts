@@ -1,7 +1,7 @@
 import { json } from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { assignRequestId } from '../logging/request-id';
-import { BodyLimits, findBodyLimitViolation } from './body-limits';
+import { BodyLimitError, BodyLimits, BodyLimitViolation, findBodyLimitViolation, verifyBodyDepth } from './body-limits';
 
 const PARSE_ERROR = -32700;
 const INVALID_REQUEST = -32600;
@@ -18,9 +18,12 @@ function reject(req: Request, res: Response, status: number, code: number, messa
  * the SDK, which answers 415.
  */
 export function mcpBodyParser(limitBytes: number, limits: BodyLimits): RequestHandler {
-  const parse = json({ limit: limitBytes });
+  const parse = json({ limit: limitBytes, verify: verifyBodyDepth(limits) });
+  const refuse = (req: Request, res: Response, violation: BodyLimitViolation): void =>
+    reject(req, res, 400, INVALID_REQUEST, `Request body ${violation.message}`, { limit: violation.setting, value: violation.limit });
   return (req: Request, res: Response, next: NextFunction) =>
     parse(req, res, (error?: unknown) => {
+      if (error instanceof BodyLimitError) return refuse(req, res, error.violation);
       if (error) {
         const tooLarge = (error as { type?: string }).type === 'entity.too.large';
         if (tooLarge) reject(req, res, 413, INVALID_REQUEST, 'Request body too large');
@@ -32,10 +35,7 @@ export function mcpBodyParser(limitBytes: number, limits: BodyLimits): RequestHa
         return;
       }
       const violation = findBodyLimitViolation(req.body, limits);
-      if (violation) {
-        reject(req, res, 400, INVALID_REQUEST, `Request body ${violation.message}`, { limit: violation.setting, value: violation.limit });
-        return;
-      }
+      if (violation) return refuse(req, res, violation);
       next();
     });
 }
