@@ -370,6 +370,40 @@ export class Environment {
   @IsString({ each: true })
   ALLOWED_ORIGINS: string[] = [];
 
+  /**
+   * Host header names (optionally `name:port`) the server answers; `*` means any. Empty: the loopback names
+   * (`localhost`, `127.0.0.1`, `[::1]`, any port) when HOST is a loopback address, any host otherwise.
+   */
+  @EnvList()
+  @IsArray()
+  @IsString({ each: true })
+  @Matches(/^(\*|\[[0-9a-fA-F:.]+\](:\d{1,5})?|[A-Za-z0-9.-]+(:\d{1,5})?)$/, {
+    each: true,
+    message: '$property must hold host names, host:port pairs or *',
+  })
+  ALLOWED_HOSTS: string[] = [];
+
+  /** Deepest nesting of arrays and objects in a JSON body (and in tool arguments over stdio); deeper is refused. */
+  @EnvNumber()
+  @IsInt()
+  @Min(2)
+  @Max(1000)
+  BODY_MAX_DEPTH = 64;
+
+  /** Most elements (array items or object keys) in any one array or object of a JSON body or of tool arguments. */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  BODY_MAX_ELEMENTS = 10_000;
+
+  /** Failed authentications per minute per source address; beyond it, 429 until the window ends. */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AUTH_FAILURES_PER_MINUTE = 30;
+
   @EnvNumber()
   @IsNumber()
   @Min(0)

@@ -4,15 +4,20 @@ import { Reflector } from '@nestjs/core';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Environment } from '../../config/environment';
 import { ApiKeyStore } from './api-key.store';
+import { AuthFailureLimiter } from './auth-failure.limiter';
+import { AuthFailuresExceededException } from './auth-failures-exceeded.exception';
 import { PUBLIC_ROUTE } from './auth.constants';
 import { AuthenticatedRequest } from './principal.interface';
 import { PublicRouteMetadata } from './public.decorator';
 
-const BEARER = /^Bearer ([\x21-\x7e]+)$/;
+/** RFC 9110: the scheme is case-insensitive; one or more spaces, then the token (visible ASCII). */
+const BEARER = /^bearer +([\x21-\x7e]+)$/i;
 
 /**
  * Global guard: `Authorization: Bearer <key>` must match a configured key. Keys are read from the
- * Authorization header only (never the query string). Rejections are logged without the key.
+ * Authorization header only (never the query string). Rejections are logged without the key: at warn for
+ * the first one from an address in a minute, at debug after that. Past AUTH_FAILURES_PER_MINUTE failures
+ * from one address, its failures get 429 instead of 401 (a valid key is never counted nor refused).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -20,10 +25,11 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyStore,
     private readonly config: ConfigService<Environment, true>,
+    private readonly failures: AuthFailureLimiter,
     @InjectPinoLogger(AuthGuard.name) private readonly logger: PinoLogger,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.isPublic(context)) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = req.headers.authorization;
@@ -34,7 +40,12 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     const reason = header === undefined ? 'missing' : presented === undefined ? 'malformed' : 'unknown_key';
-    this.logger.warn({ path: req.path, source: req.ip, reason }, 'API key rejected');
+    const source = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const verdict = await this.failures.recordFailure(source);
+    const line = { path: req.path, source, reason };
+    if (verdict.firstInWindow) this.logger.warn(line, 'API key rejected');
+    else this.logger.debug(line, 'API key rejected');
+    if (verdict.blocked) throw new AuthFailuresExceededException(verdict.retryAfterSeconds);
     throw new UnauthorizedException();
   }
 

@@ -1,12 +1,15 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { RateLimitStorageModule } from '../throttling/rate-limit-storage.module';
 import { ApiKeyStore } from './api-key.store';
+import { AuthFailureLimiter } from './auth-failure.limiter';
 import { AuthGuard } from './auth.guard';
 
-/** API-key authentication for every route not marked `@Public()`. Import before ThrottlingModule. */
+/** API-key authentication for every route not marked `@Public()`, with a cap on failures per address. Import before ThrottlingModule. */
 @Global()
 @Module({
-  providers: [ApiKeyStore, { provide: APP_GUARD, useClass: AuthGuard }],
+  imports: [RateLimitStorageModule],
+  providers: [ApiKeyStore, AuthFailureLimiter, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [ApiKeyStore],
 })
 export class AuthModule {}

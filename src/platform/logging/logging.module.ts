@@ -24,7 +24,8 @@ export const REDACTED_PATHS = [
 
 const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 /** Successful tool calls are logged once, by the ToolInvoker's audit line, not twice. */
-const AUDITED_PATHS = /^\/(mcp|v1\/(tools|mcp)\/[^/?]+)(\?|$)/;
+/** Any spelling the router serves as those routes (`/MCP`, `/mcp/`): case-insensitive, one optional trailing slash. */
+const AUDITED_PATHS = /^\/(mcp|v1\/(tools|mcp)\/[^/?]+)\/?(\?|$)/i;
 
 /**
  * nestjs-pino wired from config: one JSON (or text) line per event, the request id on each.

@@ -13,6 +13,7 @@ import {
   ToolForbiddenException,
   ToolRetryException,
 } from '../errors/tool.exception';
+import { BodyLimits, findBodyLimitViolation } from './body-limits';
 import { requestLogger } from './request-logger';
 import { validateDto } from './dto-validator';
 import { MCP_TOOL_CALLS_TOTAL, MCP_TOOL_DURATION_SECONDS, MCP_TOOL_IN_FLIGHT } from './mcp.metrics';
@@ -42,8 +43,17 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-const digest = (value: unknown): string =>
-  createHash('sha256').update(JSON.stringify(value ?? null)).digest('hex').slice(0, 16);
+/** Written in the audit line instead of a digest when the arguments cannot be hashed (or are over the limits). */
+export const UNHASHABLE = 'unhashable';
+
+/** First 16 hex digits of the SHA-256 of the arguments' JSON; `unhashable` when they cannot be serialised. */
+function digest(value: unknown): string {
+  try {
+    return createHash('sha256').update(JSON.stringify(value ?? null)).digest('hex').slice(0, 16);
+  } catch {
+    return UNHASHABLE;
+  }
+}
 
 /**
  * The one invocation path of every tool call, whichever door it came in by: scopes, input validation,
@@ -55,6 +65,7 @@ export class ToolInvoker {
   private readonly defaultTimeoutMs: number;
   /** TOOL_MAX_TIMEOUT_SECONDS: no call runs longer, whatever `timeoutMs` its tool declares. */
   private readonly maxTimeoutMs: number;
+  private readonly limits: BodyLimits;
 
   constructor(
     private readonly registry: ToolRegistry,
@@ -66,6 +77,10 @@ export class ToolInvoker {
   ) {
     this.defaultTimeoutMs = config.get('TOOL_TIMEOUT_SECONDS', { infer: true }) * 1000;
     this.maxTimeoutMs = config.get('TOOL_MAX_TIMEOUT_SECONDS', { infer: true }) * 1000;
+    this.limits = {
+      maxDepth: config.get('BODY_MAX_DEPTH', { infer: true }),
+      maxElements: config.get('BODY_MAX_ELEMENTS', { infer: true }),
+    };
   }
 
   async invoke(call: ToolCall): Promise<ToolOutput> {
@@ -76,15 +91,25 @@ export class ToolInvoker {
       throw new UnknownToolException(call.name);
     }
     const started = process.hrtime.bigint();
+    // Checked iteratively before anything recursive (validation, the digest) touches the arguments.
+    const overLimit = findBodyLimitViolation(call.arguments, this.limits);
     let outcome = 'ok';
     this.inFlight.inc({ tool: call.name });
     try {
+      if (overLimit) throw new InvalidArgumentsException([{ field: '(arguments)', message: overLimit.message }]);
       return await this.run(tool, call, logger);
     } catch (error) {
       const mapped = this.toToolException(error, tool, logger);
       outcome = error instanceof CallCancelled ? 'cancelled' : mapped.status;
       throw mapped;
     } finally {
+      this.audit(call, logger, outcome, started, overLimit ? UNHASHABLE : digest(call.arguments));
+    }
+  }
+
+  /** Metrics and the audit line. Never throws: a failure here is logged, and the call's answer stands. */
+  private audit(call: ToolCall, logger: Logger, outcome: string, started: bigint, argumentsDigest: string): void {
+    try {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.inFlight.dec({ tool: call.name });
       this.calls.inc({ tool: call.name, status: outcome, key_id: call.principal.keyId });
@@ -96,10 +121,12 @@ export class ToolInvoker {
           door: call.door,
           outcome,
           duration_ms: Math.round(seconds * 1e4) / 10,
-          arguments_sha256: digest(call.arguments),
+          arguments_sha256: argumentsDigest,
         },
         'tool call',
       );
+    } catch (error) {
+      logger.error({ err: error, tool: call.name }, 'recording metrics or the audit line of a tool call failed');
     }
   }
 

@@ -6,16 +6,9 @@ import { Environment } from '../../config/environment';
 import { ApiKeyThrottlerGuard } from './api-key-throttler.guard';
 import { FailSafeRedisStorage } from './fail-safe-redis.storage';
 import { FixedWindowMemoryStorage } from './fixed-window-memory.storage';
-import { RateLimitRedis } from './rate-limit-redis';
-import { RateLimitRedisHealth } from './rate-limit-redis.health';
+import { RateLimitStorageModule } from './rate-limit-storage.module';
 
 const ONE_MINUTE_MS = 60_000;
-
-@Module({
-  providers: [RateLimitRedis, FailSafeRedisStorage, FixedWindowMemoryStorage, RateLimitRedisHealth],
-  exports: [RateLimitRedis, FailSafeRedisStorage, FixedWindowMemoryStorage],
-})
-class RateLimitStorageModule {}
 
 /**
  * RATE_LIMIT_RPM requests per minute per API key, in memory or in Redis (shared by every replica).
