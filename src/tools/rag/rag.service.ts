@@ -169,7 +169,8 @@ export class RagService {
           ...(row.heading !== null ? { heading: row.heading } : {}),
           text: row.text,
           score: Number(row.score),
-          ...(row.similarity !== null ? { similarity: Number(row.similarity) } : {}),
+          // A query with no words (only punctuation) embeds as the zero vector, whose cosine similarity is NaN: not a figure to answer.
+          ...(row.similarity !== null && Number.isFinite(Number(row.similarity)) ? { similarity: Number(row.similarity) } : {}),
           ...(row.text_score !== null ? { text_score: Number(row.text_score) } : {}),
           uri: documentUri(row.document_id),
         })),
