@@ -325,6 +325,34 @@ export class Environment {
   @MinLength(1)
   RAG_CORPUS_DIR = './corpus';
 
+  /** Largest rag_ingest document (its text as UTF-8); larger is `invalid`, and the ingest CLI skips such files. */
+  @EnvNumber()
+  @IsInt()
+  @Min(1024)
+  @Max(16 * 1024 * 1024)
+  RAG_MAX_DOCUMENT_BYTES = 1024 * 1024;
+
+  /** Most chunks one document may split into; more is `invalid` (nothing of it is embedded or stored). */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  RAG_MAX_CHUNKS_PER_DOCUMENT = 2000;
+
+  /** Seconds one embed call of an `openai:` embedder may take in all (every batch, retry and backoff). */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  RAG_EMBEDDINGS_TIMEOUT_SECONDS = 30;
+
+  /** Seconds `/health` reuses the RAG store's figures (document count) before asking the database again. */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  RAG_HEALTH_CACHE_SECONDS = 10;
+
   @EnvFlag()
   @IsBoolean()
   METRICS_ENABLED = true;

@@ -12,8 +12,11 @@ export interface OpenAiEmbeddingsOptions {
   readonly batchSize?: number;
   /** Attempts per batch (network errors, 429 and 5xx are retried with a short backoff). */
   readonly attempts?: number;
+  /** One whole `embed()` call, every batch, attempt and backoff included (RAG_EMBEDDINGS_TIMEOUT_SECONDS). */
   readonly timeoutMs?: number;
   readonly dimension?: number;
+  /** Largest response body read; by default derived from the batch size and the dimension. */
+  readonly maxResponseBytes?: number;
 }
 
 interface EmbeddingsResponse {
@@ -22,10 +25,48 @@ interface EmbeddingsResponse {
 
 const RETRIABLE = (status: number): boolean => status === 429 || status >= 500;
 
+/** Bytes of JSON one vector of `dimension` floats may take (a float prints in at most ~24 characters), plus its envelope. */
+const VECTOR_JSON_BYTES = (dimension: number): number => dimension * 32 + 256;
+
+/** The answer's JSON; RagEmbedderError when it is not JSON. */
+function parsed(text: string): EmbeddingsResponse {
+  try {
+    return JSON.parse(text) as EmbeddingsResponse;
+  } catch (error) {
+    throw new RagEmbedderError('The embeddings endpoint answered something that is not JSON', { cause: error });
+  }
+}
+
+/** `response`'s body as text, read no further than `maxBytes` (RagEmbedderError past it); the request's signal aborts the read. */
+async function cappedText(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw new RagEmbedderError(`The embeddings endpoint answered more than ${maxBytes} bytes`);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new RagEmbedderError(`The embeddings endpoint answered more than ${maxBytes} bytes`);
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
 /**
  * `openai:<model>`: any OpenAI-compatible `POST /v1/embeddings` endpoint, in batches, asking for
  * `dimensions: RAG_EMBEDDING_DIMENSIONS` (256 by default) and refusing vectors of any other length, so every
- * stored vector of this embedder has one dimension.
+ * stored vector of this embedder has one dimension. Follows no redirect (a 3xx is an error), reads at most
+ * `maxResponseBytes` of an answer, and bounds the whole call (every batch, retry and backoff) by `timeoutMs`
+ * and by the caller's AbortSignal.
  */
 export class OpenAiEmbeddingsClient implements RagEmbedder {
   readonly name: string;
@@ -34,6 +75,7 @@ export class OpenAiEmbeddingsClient implements RagEmbedder {
   private readonly batchSize: number;
   private readonly attempts: number;
   private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
 
   constructor(private readonly options: OpenAiEmbeddingsOptions) {
     this.name = `openai:${options.model}`;
@@ -42,6 +84,7 @@ export class OpenAiEmbeddingsClient implements RagEmbedder {
     this.batchSize = options.batchSize ?? 64;
     this.attempts = options.attempts ?? 3;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 + this.batchSize * VECTOR_JSON_BYTES(this.dimension);
   }
 
   async ready(): Promise<void> {
@@ -49,20 +92,28 @@ export class OpenAiEmbeddingsClient implements RagEmbedder {
   }
 
   async embed(texts: readonly string[], signal?: AbortSignal): Promise<number[][]> {
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    const bounded = signal ? AbortSignal.any([signal, deadline]) : deadline;
     const vectors: number[][] = [];
-    for (let offset = 0; offset < texts.length; offset += this.batchSize) {
-      vectors.push(...(await this.batch(texts.slice(offset, offset + this.batchSize), signal)));
+    try {
+      for (let offset = 0; offset < texts.length; offset += this.batchSize) {
+        vectors.push(...(await this.batch(texts.slice(offset, offset + this.batchSize), bounded)));
+      }
+    } catch (error) {
+      if (deadline.aborted && !signal?.aborted) {
+        throw new RagEmbedderUnavailableError(`The embeddings endpoint did not answer within ${this.timeoutMs / 1000} s`, { cause: error });
+      }
+      throw error;
     }
     return vectors;
   }
 
-  private async batch(input: readonly string[], signal?: AbortSignal): Promise<number[][]> {
+  private async batch(input: readonly string[], signal: AbortSignal): Promise<number[][]> {
     let last: unknown;
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
-      if (attempt > 1) await pause(100 * 2 ** (attempt - 2), undefined, signal ? { signal } : undefined);
+      if (attempt > 1) await pause(100 * 2 ** (attempt - 2), undefined, { signal });
       let response: Response;
       try {
-        const deadline = AbortSignal.timeout(this.timeoutMs);
         response = await fetch(this.url, {
           method: 'POST',
           headers: {
@@ -70,10 +121,11 @@ export class OpenAiEmbeddingsClient implements RagEmbedder {
             ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}),
           },
           body: JSON.stringify({ model: this.options.model, input, dimensions: this.dimension, encoding_format: 'float' }),
-          signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+          redirect: 'manual',
+          signal,
         });
       } catch (error) {
-        if (signal?.aborted) throw error;
+        if (signal.aborted) throw error;
         last = error;
         continue;
       }
@@ -84,9 +136,10 @@ export class OpenAiEmbeddingsClient implements RagEmbedder {
       }
       if (!response.ok) {
         await response.body?.cancel();
-        throw new RagEmbedderError(`The embeddings endpoint refused the request (HTTP ${response.status})`);
+        const redirect = response.status >= 300 && response.status < 400 ? ', a redirect, which is not followed' : '';
+        throw new RagEmbedderError(`The embeddings endpoint refused the request (HTTP ${response.status}${redirect})`);
       }
-      return this.vectors((await response.json()) as EmbeddingsResponse, input.length);
+      return this.vectors(parsed(await cappedText(response, this.maxResponseBytes)), input.length);
     }
     throw new RagEmbedderUnavailableError(`The embeddings endpoint is unavailable (${this.attempts} attempts)`, { cause: last });
   }

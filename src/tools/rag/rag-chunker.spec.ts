@@ -56,6 +56,23 @@ describe('chunkDocument', () => {
   it('parses a heading padded with 200,000 spaces in one pass (the old regex backtracked for hours)', () => {
     const padded = `# a${' '.repeat(200_000)}b${' '.repeat(200_000)}#`;
     const chunks = chunkDocument(`${padded}\n\nBody text.`, { size: 100, overlap: 0 });
-    expect(chunks).toEqual([{ ordinal: 0, heading: `a${' '.repeat(200_000)}b`, text: 'Body text.' }]);
+    expect(chunks).toEqual([{ ordinal: 0, heading: 'a', text: 'Body text.' }]);
   });
+
+  it('clips a heading title to 200 characters (it is repeated with every chunk under it), never inside a surrogate pair', () => {
+    const [chunk] = chunkDocument(`# ${'t'.repeat(100_000)}\n\n## ${'x'.repeat(199)}😀tail\n\nBody.`, { size: 100, overlap: 0 });
+    expect(chunk.heading).toBe(`${'t'.repeat(200)} > ${'x'.repeat(199)}`);
+  });
+
+  // Caller text reaches these splits; each input below would take a backtracking split quadratic time or worse.
+  it.each([
+    ['a sentence end then a million spaces and no capital', `Ends here.${' '.repeat(1_000_000)}lower`],
+    ['half a million sentence ends with no capital after them', 'a. '.repeat(500_000)],
+    ['alternating punctuation and whitespace', '.\t!\u00a0?\u2003'.repeat(200_000)],
+    ['one word of a million characters', 'w'.repeat(1_000_000)],
+  ])('splits %s in linear time', (_, text) => {
+    const chunks = chunkDocument(text, { size: 800, overlap: 120 });
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const chunk of chunks) expect(chunk.text.length).toBeLessThanOrEqual(1_000_000);
+  }, 5_000);
 });

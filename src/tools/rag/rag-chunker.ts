@@ -1,3 +1,5 @@
+import { MAX_HEADING_TITLE_LENGTH } from './rag.constants';
+
 /** One piece of a document, as stored and searched. */
 export interface RagChunk {
   /** 0, 1, 2… in document order; the same text and settings always give the same ordinals. */
@@ -22,7 +24,8 @@ interface Heading {
 /**
  * An ATX heading line (`## Title ##`): 1–6 `#`, whitespace, a title, an optional closing run of `#`.
  * Parsed by hand in one pass: the obvious regex (`^(#{1,6})\s+(.+?)\s*#*\s*$`) backtracks in cubic time
- * on a heading padded with spaces, and the text comes from callers.
+ * on a heading padded with spaces, and the text comes from callers. The title is clipped to
+ * MAX_HEADING_TITLE_LENGTH: it is repeated (and embedded) with every chunk of its section.
  */
 function parseHeading(line: string): Heading | undefined {
   const level = /^#{1,6}(?=\s)/.exec(line)?.[0].length;
@@ -31,7 +34,14 @@ function parseHeading(line: string): Heading | undefined {
   let end = title.length;
   while (end > 0 && title[end - 1] === '#') end--;
   if (end < title.length && (end === 0 || /\s/.test(title[end - 1]))) title = title.slice(0, end).trimEnd();
-  return title === '' ? undefined : { level, title };
+  return title === '' ? undefined : { level, title: clip(title, MAX_HEADING_TITLE_LENGTH) };
+}
+
+/** `text` cut to at most `length` UTF-16 units, never between the two halves of a surrogate pair. */
+function clip(text: string, length: number): string {
+  if (text.length <= length) return text;
+  const code = text.charCodeAt(length - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length).trimEnd();
 }
 
 /** Splits a paragraph into sentences (ends on . ! ? followed by space), keeping the punctuation. */

@@ -1,8 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { RagConfig } from './rag.config';
+import { MAX_SOURCE_LENGTH, MAX_TITLE_LENGTH } from './rag.constants';
 import { RagIngestDocument } from './rag.dto';
 import { RagRepository } from './rag.repository';
 import { RagService } from './rag.service';
@@ -20,12 +21,25 @@ export async function textFiles(path: string): Promise<string[]> {
     .sort();
 }
 
-/** A file as a document: the first `# Heading` is its title, its path relative to `root` its source. */
-export async function fileDocument(file: string, root: string, metadata: Record<string, unknown> = {}): Promise<RagIngestDocument> {
+/** A file that is not read as a document (too large); the message says which and why, for one log line. */
+export class SkippedFileError extends Error {
+  constructor(readonly file: string, reason: string) {
+    super(`skipped ${file}: ${reason}`);
+    this.name = 'SkippedFileError';
+  }
+}
+
+/**
+ * A file as a document: the first `# Heading` is its title, its path relative to `root` its source.
+ * SkippedFileError, before reading it, when it is larger than `maxBytes` (RAG_MAX_DOCUMENT_BYTES).
+ */
+export async function fileDocument(file: string, root: string, maxBytes: number, metadata: Record<string, unknown> = {}): Promise<RagIngestDocument> {
+  const { size } = await stat(file);
+  if (size > maxBytes) throw new SkippedFileError(file, `${size} bytes, more than RAG_MAX_DOCUMENT_BYTES (${maxBytes})`);
   const text = await readFile(file, 'utf8');
-  const title = /^#[ \t]+(\S.*)$/m.exec(text)?.[1]?.trim() ?? basename(file, extname(file));
+  const title = /^#[ \t]+(\S.*)$/m.exec(text)?.[1]?.trim().slice(0, MAX_TITLE_LENGTH) ?? basename(file, extname(file));
   const source = relative(root, file).split('\\').join('/') || basename(file);
-  return { text, title, source, metadata };
+  return { text, title, source: source.slice(0, MAX_SOURCE_LENGTH), metadata };
 }
 
 /** Seeds the sample corpus into an empty store at boot, on the embedded database only (RagConfig.seedCorpus). */
@@ -44,7 +58,15 @@ export class RagCorpusSeeder implements OnApplicationBootstrap {
     try {
       if ((await this.repository.countDocuments()) > 0) return;
       const files = await textFiles(this.config.corpusDir);
-      const documents = await Promise.all(files.map((file) => fileDocument(file, this.config.corpusDir, { corpus: 'sample' })));
+      const documents: RagIngestDocument[] = [];
+      for (const file of files) {
+        try {
+          documents.push(await fileDocument(file, this.config.corpusDir, this.config.maxDocumentBytes, { corpus: 'sample' }));
+        } catch (error) {
+          if (!(error instanceof SkippedFileError)) throw error;
+          this.logger.warn(error.message);
+        }
+      }
       const started = performance.now();
       const result = await this.rag.ingest(documents, { signal: new AbortController().signal });
       const seconds = (performance.now() - started) / 1000;

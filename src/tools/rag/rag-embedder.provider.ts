@@ -7,7 +7,7 @@ import { RAG_EMBEDDER, RagEmbedder, RagEmbedderError } from './rag-embedder.inte
 
 /** The embedder RAG_EMBEDDING_MODEL names: `hashing`, `openai:<model>` or `local:<dir>`. */
 export function createRagEmbedder(
-  settings: Pick<RagSettings, 'embeddingModel' | 'embeddingsUrl' | 'embeddingsApiKey'> & Partial<Pick<RagSettings, 'embeddingDimensions'>>,
+  settings: Pick<RagSettings, 'embeddingModel' | 'embeddingsUrl' | 'embeddingsApiKey'> & Partial<Pick<RagSettings, 'embeddingDimensions' | 'embeddingsTimeoutMs'>>,
 ): RagEmbedder {
   const spec = settings.embeddingModel.trim();
   if (spec === 'hashing') return new HashingEmbedder();
@@ -17,6 +17,7 @@ export function createRagEmbedder(
       model: spec.slice('openai:'.length),
       apiKey: settings.embeddingsApiKey,
       dimension: settings.embeddingDimensions,
+      timeoutMs: settings.embeddingsTimeoutMs,
     });
   }
   if (spec.startsWith('local:')) {

@@ -9,7 +9,9 @@ import { DatabaseModule } from '../../platform/database/database.module';
 import { LoggingModule } from '../../platform/logging/logging.module';
 import { McpModule } from '../../platform/mcp/mcp.module';
 import { MetricsModule } from '../../platform/metrics/metrics.module';
-import { fileDocument, textFiles } from './rag-corpus.seeder';
+import { InvalidArgumentsException } from '../../platform/errors/tool.exception';
+import { fileDocument, SkippedFileError, textFiles } from './rag-corpus.seeder';
+import { RagConfig } from './rag.config';
 import { RagIngestDocument } from './rag.dto';
 import { RagModule } from './rag.module';
 import { RagService } from './rag.service';
@@ -60,23 +62,40 @@ async function main(args: string[]): Promise<void> {
       process.stderr.write(`re-indexed ${count} document(s) with ${rag.embedder.name}\n`);
       return;
     }
+    const config = app.get(RagConfig);
     const documents: RagIngestDocument[] = [];
+    const skipped: string[] = [];
     for (const path of paths.map((p) => resolve(p))) {
       const root = (await stat(path)).isDirectory() ? path : dirname(path);
-      for (const file of await textFiles(path)) documents.push(await fileDocument(file, root));
+      for (const file of await textFiles(path)) {
+        try {
+          documents.push(await fileDocument(file, root, config.maxDocumentBytes));
+        } catch (error) {
+          if (!(error instanceof SkippedFileError)) throw error;
+          skipped.push(error.message);
+        }
+      }
     }
+    const files = documents.length + skipped.length;
     const counts = { created: 0, replaced: 0, unchanged: 0, chunks: 0 };
     const started = performance.now();
     progress(0, documents.length, '');
     for (const [index, document] of documents.entries()) {
-      const { documents: [result], chunks_written } = await rag.ingest([document], { signal });
-      counts[result.status] += 1;
-      counts.chunks += chunks_written;
+      try {
+        const { documents: [result], chunks_written } = await rag.ingest([document], { signal });
+        counts[result.status] += 1;
+        counts.chunks += chunks_written;
+      } catch (error) {
+        if (!(error instanceof InvalidArgumentsException)) throw error;
+        skipped.push(`skipped ${document.source ?? ''}: ${error.issues.map((issue) => `text ${issue.message}`).join('; ')}`);
+      }
       progress(index + 1, documents.length, document.source ?? '');
     }
+    for (const line of skipped) process.stderr.write(`${line}\n`);
     const seconds = (performance.now() - started) / 1000;
     process.stderr.write(
-      `${documents.length} file(s): ${counts.created} created, ${counts.replaced} replaced, ${counts.unchanged} unchanged (skipped); ` +
+      `${files} file(s): ${counts.created} created, ${counts.replaced} replaced, ${counts.unchanged} unchanged, ` +
+        `${skipped.length} skipped (too large); ` +
         `${counts.chunks} chunks in ${seconds.toFixed(2)} s (${Math.round(counts.chunks / Math.max(seconds, 0.001))} chunks/s) with ${rag.embedder.name}\n`,
     );
   } finally {

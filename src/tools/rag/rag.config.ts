@@ -26,6 +26,14 @@ export interface RagSettings {
   readonly seedCorpus: boolean;
   /** RAG_CORPUS_DIR: the sample corpus. */
   readonly corpusDir: string;
+  /** RAG_MAX_DOCUMENT_BYTES: largest document text, UTF-8 bytes. */
+  readonly maxDocumentBytes: number;
+  /** RAG_MAX_CHUNKS_PER_DOCUMENT: most chunks one document may split into. */
+  readonly maxChunksPerDocument: number;
+  /** RAG_EMBEDDINGS_TIMEOUT_SECONDS, in milliseconds: one whole embed call of an `openai:` embedder. */
+  readonly embeddingsTimeoutMs: number;
+  /** RAG_HEALTH_CACHE_SECONDS, in milliseconds: how long `/health` reuses the store's figures. */
+  readonly healthCacheMs: number;
 }
 
 /** Replaces some settings (tests, the CLI); provided by `RagModule.register()`. */
@@ -45,6 +53,10 @@ export class RagConfig implements RagSettings {
   readonly hnswEfSearch: number;
   readonly seedCorpus: boolean;
   readonly corpusDir: string;
+  readonly maxDocumentBytes: number;
+  readonly maxChunksPerDocument: number;
+  readonly embeddingsTimeoutMs: number;
+  readonly healthCacheMs: number;
 
   constructor(
     config: ConfigService<Environment, true>,
@@ -66,5 +78,9 @@ export class RagConfig implements RagSettings {
     this.hnswEfSearch = overrides?.hnswEfSearch ?? config.get('RAG_HNSW_EF_SEARCH', { infer: true });
     this.seedCorpus = overrides?.seedCorpus ?? (embedded && config.get('DB_SEED_SAMPLE_DATA', { infer: true }));
     this.corpusDir = overrides?.corpusDir ?? config.get('RAG_CORPUS_DIR', { infer: true });
+    this.maxDocumentBytes = overrides?.maxDocumentBytes ?? config.get('RAG_MAX_DOCUMENT_BYTES', { infer: true });
+    this.maxChunksPerDocument = overrides?.maxChunksPerDocument ?? config.get('RAG_MAX_CHUNKS_PER_DOCUMENT', { infer: true });
+    this.embeddingsTimeoutMs = overrides?.embeddingsTimeoutMs ?? config.get('RAG_EMBEDDINGS_TIMEOUT_SECONDS', { infer: true }) * 1000;
+    this.healthCacheMs = overrides?.healthCacheMs ?? config.get('RAG_HEALTH_CACHE_SECONDS', { infer: true }) * 1000;
   }
 }

@@ -19,22 +19,23 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
-import { MAX_DOCUMENT_BYTES, MAX_DOCUMENTS_PER_INGEST } from './rag.constants';
+import { IsBoundedJsonObject } from './bounded-json-object.validator';
+import { MAX_DOCUMENT_BYTES_CEILING, MAX_DOCUMENTS_PER_INGEST, MAX_SOURCE_LENGTH, MAX_TITLE_LENGTH, METADATA_BOUNDS } from './rag.constants';
 
 export const RAG_SEARCH_MODES = ['hybrid', 'vector', 'text'] as const;
 
 /** One document handed to rag_ingest. */
 export class RagIngestDocument {
-  @JSONSchema({ description: `The text, plain or Markdown (headings are kept as context), at most ${MAX_DOCUMENT_BYTES} bytes` })
+  @JSONSchema({ description: 'The text, plain or Markdown (headings are kept as context), at most RAG_MAX_DOCUMENT_BYTES bytes as UTF-8 (1 MiB by default)' })
   @IsString()
   @MinLength(1)
-  @MaxLength(MAX_DOCUMENT_BYTES)
+  @MaxLength(MAX_DOCUMENT_BYTES_CEILING)
   text!: string;
 
   @JSONSchema({ description: 'A title to show with the results' })
   @IsOptional()
   @IsString()
-  @Length(1, 500)
+  @Length(1, MAX_TITLE_LENGTH)
   title?: string;
 
   @JSONSchema({
@@ -42,12 +43,15 @@ export class RagIngestDocument {
   })
   @IsOptional()
   @IsString()
-  @Length(1, 1000)
+  @Length(1, MAX_SOURCE_LENGTH)
   source?: string;
 
-  @JSONSchema({ description: 'Free-form JSON object stored with the document; rag_search can filter on its keys' })
+  @JSONSchema({
+    description: `Free-form JSON object stored with the document; rag_search can filter on its keys. At most ${METADATA_BOUNDS.maxBytes} bytes as JSON, ${METADATA_BOUNDS.maxDepth} levels deep, ${METADATA_BOUNDS.maxKeys} keys in all`,
+  })
   @IsOptional()
   @IsObject()
+  @IsBoundedJsonObject(METADATA_BOUNDS)
   metadata?: Record<string, unknown>;
 }
 
@@ -92,12 +96,13 @@ export class RagSearchFilter {
   @JSONSchema({ description: 'Only chunks of the document with this source' })
   @IsOptional()
   @IsString()
-  @Length(1, 1000)
+  @Length(1, MAX_SOURCE_LENGTH)
   source?: string;
 
-  @JSONSchema({ description: 'Only documents whose metadata contains all these keys with these values (JSON containment)' })
+  @JSONSchema({ description: 'Only documents whose metadata contains all these keys with these values (JSON containment); bounded like a document\'s metadata' })
   @IsOptional()
   @IsObject()
+  @IsBoundedJsonObject(METADATA_BOUNDS)
   metadata?: Record<string, unknown>;
 }
 
@@ -194,7 +199,7 @@ export class RagListDocumentsInput {
   @JSONSchema({ description: 'Only the document with this source' })
   @IsOptional()
   @IsString()
-  @Length(1, 1000)
+  @Length(1, MAX_SOURCE_LENGTH)
   source?: string;
 }
 

@@ -9,9 +9,9 @@ import {
   ToolNotFoundException,
   ToolRetryException,
 } from '../../platform/errors/tool.exception';
-import { chunkDocument } from './rag-chunker';
+import { chunkDocument, RagChunk } from './rag-chunker';
 import { RagConfig } from './rag.config';
-import { MAX_DOCUMENT_BYTES, REINDEX_HINT } from './rag.constants';
+import { REINDEX_HINT } from './rag.constants';
 import {
   RagDeletedDocument,
   RagDocumentList,
@@ -60,22 +60,34 @@ export class RagService {
    * first, then written in one transaction that replaces the previous version of the same source.
    */
   async ingest(documents: readonly RagIngestDocument[], call: RagCall): Promise<RagIngestOutput> {
-    documents.forEach((document, index) => {
-      if (Buffer.byteLength(document.text, 'utf8') > MAX_DOCUMENT_BYTES) {
-        throw new InvalidArgumentsException([{ field: `documents[${index}].text`, message: `must be at most ${MAX_DOCUMENT_BYTES} bytes (UTF-8)` }]);
-      }
-    });
+    // Every document is checked (and chunked) before any is embedded or written: an oversized one refuses the whole call.
+    const chunked = documents.map((document, index) => this.chunksWithinBounds(document, `documents[${index}].text`));
     await this.refuseOtherEmbedders();
     const results: RagIngestedDocument[] = [];
     let written = 0;
     for (const [index, document] of documents.entries()) {
       call.signal.throwIfAborted();
-      const result = await this.ingestOne(document, call.signal);
+      const result = await this.ingestOne(document, call.signal, chunked[index]);
       results.push(result);
       if (result.status !== 'unchanged') written += result.chunks;
       await call.onProgress?.(index + 1, documents.length, `${result.status} ${document.source ?? result.id} (${result.chunks} chunks)`);
     }
     return { documents: results, chunks_written: written };
+  }
+
+  /** The document's chunks; `invalid` naming `field` when its text is over RAG_MAX_DOCUMENT_BYTES or splits into more than RAG_MAX_CHUNKS_PER_DOCUMENT. */
+  chunksWithinBounds(document: Pick<RagIngestDocument, 'text'>, field: string): RagChunk[] {
+    const bytes = Buffer.byteLength(document.text, 'utf8');
+    if (bytes > this.config.maxDocumentBytes) {
+      throw new InvalidArgumentsException([{ field, message: `is ${bytes} bytes (UTF-8), more than RAG_MAX_DOCUMENT_BYTES (${this.config.maxDocumentBytes})` }]);
+    }
+    const chunks = chunkDocument(document.text, { size: this.config.chunkSize, overlap: this.config.chunkOverlap });
+    if (chunks.length > this.config.maxChunksPerDocument) {
+      throw new InvalidArgumentsException([
+        { field, message: `splits into ${chunks.length} chunks, more than RAG_MAX_CHUNKS_PER_DOCUMENT (${this.config.maxChunksPerDocument})` },
+      ]);
+    }
+    return chunks;
   }
 
   /**
@@ -95,14 +107,14 @@ export class RagService {
     return ids.length;
   }
 
-  private async ingestOne(document: RagIngestDocument, signal: AbortSignal): Promise<RagIngestedDocument> {
+  private async ingestOne(document: RagIngestDocument, signal: AbortSignal, chunked?: RagChunk[]): Promise<RagIngestedDocument> {
     const hash = sha256(document.text);
     const source = document.source ?? null;
     const existing = await this.store(() => (source !== null ? this.repository.findBySource(source) : this.repository.findUnsourcedByHash(hash)));
     if (existing && existing.content_sha256 === hash && this.indexedHere(existing)) {
       return { id: existing.id, ...(source !== null ? { source } : {}), status: 'unchanged', chunks: existing.chunk_count };
     }
-    const chunks = chunkDocument(document.text, { size: this.config.chunkSize, overlap: this.config.chunkOverlap });
+    const chunks = chunked ?? chunkDocument(document.text, { size: this.config.chunkSize, overlap: this.config.chunkOverlap });
     // Embeddings first, outside the transaction: an embedder failure leaves the stored version untouched.
     const embeddings = await this.embed(
       chunks.map((chunk) => (chunk.heading ? `${chunk.heading}\n${chunk.text}` : chunk.text)),
@@ -157,7 +169,8 @@ export class RagService {
           ...(row.heading !== null ? { heading: row.heading } : {}),
           text: row.text,
           score: Number(row.score),
-          ...(row.similarity !== null ? { similarity: Number(row.similarity) } : {}),
+          // A query with no words (only punctuation) embeds as the zero vector, whose cosine similarity is NaN: not a figure to answer.
+          ...(row.similarity !== null && Number.isFinite(Number(row.similarity)) ? { similarity: Number(row.similarity) } : {}),
           ...(row.text_score !== null ? { text_score: Number(row.text_score) } : {}),
           uri: documentUri(row.document_id),
         })),

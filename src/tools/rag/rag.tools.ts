@@ -6,7 +6,8 @@ import { ResourceContent, ResourceTemplateEntry } from '../../platform/mcp/resou
 import { ToolResourceLink } from '../../platform/mcp/tool-call.interface';
 import { ToolContext } from '../../platform/mcp/tool-context.interface';
 import { decodeDocumentCursor, encodeDocumentCursor } from './rag-document-cursor';
-import { MAX_DOCUMENTS_PER_INGEST, MAX_DOCUMENT_BYTES } from './rag.constants';
+import { RagConfig } from './rag.config';
+import { MAX_DOCUMENTS_PER_INGEST } from './rag.constants';
 import {
   RagDeletedDocument,
   RagDocumentIdInput,
@@ -48,7 +49,10 @@ const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: 
  */
 @Injectable()
 export class RagTools {
-  constructor(private readonly rag: RagService) {}
+  constructor(
+    private readonly rag: RagService,
+    private readonly config: RagConfig,
+  ) {}
 
   ingest(input: RagIngestInput, ctx: ToolContext): Promise<RagIngestOutput> {
     return this.rag.ingest(input.documents, {
@@ -113,13 +117,13 @@ export class RagTools {
           name: 'rag_ingest',
           title: 'Add documents to the knowledge base',
           description:
-            `Adds up to ${MAX_DOCUMENTS_PER_INGEST} documents (text or Markdown, at most ${MAX_DOCUMENT_BYTES / 1024} KiB each) to the ` +
+            `Adds up to ${MAX_DOCUMENTS_PER_INGEST} documents (text or Markdown, at most ${Math.floor(this.config.maxDocumentBytes / 1024)} KiB and ${this.config.maxChunksPerDocument} chunks each) to the ` +
             'searchable knowledge base: splits them into chunks and indexes them for rag_search. Idempotent: a text already ' +
             'stored is left alone; a known `source` with new text replaces the old version. Answers ids and chunk counts.',
           input: RagIngestInput,
           output: RagIngestOutput,
           annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-          timeoutMs: 120_000,
+          timeoutMs: 50_000,
           scopes: ['rag:write'],
         },
         source: 'RagTools.ingest',

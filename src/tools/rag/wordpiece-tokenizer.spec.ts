@@ -74,6 +74,45 @@ describe('WordPieceTokenizer', () => {
     expect(encoding.attentionMask).toHaveLength(5);
   });
 
+  it('tokenises a long text segment by segment exactly as word by word (accents, final sigma, CJK at the cuts)', () => {
+    const words = Array.from({ length: 3000 }, (_, i) => ['Héllo', 'ΟΔΟΣ', 'hello日本', 'unaffable', 'keys,the', 'x\u0301'][i % 6]);
+    const text = words.join(' ');
+    expect(text.length).toBeGreaterThan(3 * 4096);
+    expect(tokenizer.tokenize(text)).toEqual(words.flatMap((word) => tokenizer.tokenize(word)));
+    expect(tokenizer.tokenize(text, 100)).toEqual(tokenizer.tokenize(text).slice(0, 100));
+  });
+
+  // Each word is 'a' + 99 × 'b': 100 pieces, each found only after trying every longer candidate first.
+  const adversarial = `a${'b'.repeat(99)} `.repeat(10_000);
+
+  /** Runs `work` allowing at most `budget` vocabulary lookups (Map#get): a bound on work, not on time, that fails fast when broken. */
+  function withinLookups<T>(budget: number, work: () => T): T {
+    const get = Map.prototype.get;
+    let count = 0;
+    Map.prototype.get = function (this: Map<unknown, unknown>, key: unknown): unknown {
+      if (++count > budget) throw new Error(`more than ${budget} vocabulary lookups`);
+      return get.call(this, key);
+    };
+    try {
+      return work();
+    } finally {
+      Map.prototype.get = get;
+    }
+  }
+
+  it('stops at the maximum length: a 1 MB text of long words encodes with the lookups of 126 tokens', () => {
+    const encoding = withinLookups(126 * 10, () => tokenizer.encode(adversarial, 128));
+    expect(encoding.inputIds).toEqual([id('[CLS]'), id('a'), ...Array.from({ length: 99 }, () => id('##b')), id('a'), ...Array.from({ length: 25 }, () => id('##b')), id('[SEP]')]);
+  });
+
+  it('never tries a piece longer than the vocabulary\'s longest entry: at most a few lookups per token of that text', () => {
+    expect(withinLookups(1_000_000 * 10, () => tokenizer.tokenize(adversarial))).toHaveLength(1_000_000);
+  }, 30_000);
+
+  it('turns a word of a million characters into one [UNK] without reading past max_input_chars_per_word', () => {
+    expect(tokens(tokenizer, `${'b'.repeat(1_000_000)} hello`)).toEqual(['[UNK]', 'hello']);
+  }, 5_000);
+
   it('refuses a tokenizer that is not WordPiece, naming its type', () => {
     const unigram = (): WordPieceTokenizer => new WordPieceTokenizer(tokenizerJson({ model: { type: 'Unigram', vocab: [] } }));
     expect(unigram).toThrow(RagEmbedderError);

@@ -41,6 +41,18 @@ const CONTROL = /[\0\uFFFD]|(?![\t\n\r])[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}]/gu;
 const WHITESPACE = /\s/gu;
 const CJK = /[\u{4E00}-\u{9FFF}\u{3400}-\u{4DBF}\u{20000}-\u{2A6DF}\u{2A700}-\u{2B73F}\u{2B740}-\u{2B81F}\u{2B820}-\u{2CEAF}\u{F900}-\u{FAFF}\u{2F800}-\u{2FA1F}]/gu;
 
+/** Code units a segment of text is normalised in (longer when no space or newline comes sooner). */
+const SEGMENT = 4096;
+
+/** Where the segment from `start` ends: before the first ASCII space or newline at or after `start + SEGMENT`, else at the end. */
+function segmentEnd(text: string, start: number): number {
+  if (text.length - start <= SEGMENT) return text.length;
+  const space = text.indexOf(' ', start + SEGMENT);
+  const newline = text.indexOf('\n', start + SEGMENT);
+  const cuts = [space, newline].filter((at) => at >= 0);
+  return cuts.length > 0 ? Math.min(...cuts) : text.length;
+}
+
 /**
  * The BERT-family tokenizer of a Hugging Face `tokenizer.json` (BertNormalizer, BertPreTokenizer, WordPiece,
  * `[CLS] … [SEP]` framing), so a `local:` model gets the same token ids it was trained with and the server needs
@@ -52,6 +64,9 @@ export class WordPieceTokenizer {
   private readonly unkId: number;
   private readonly prefix: string;
   private readonly maxCharsPerWord: number;
+  /** UTF-16 lengths of the longest vocabulary entry (a word's first piece) and of the longest after the subword prefix (a later piece). */
+  private readonly longestFirst: number = 0;
+  private readonly longestLater: number = 0;
   private readonly normalizer?: BertNormalizerOptions;
   private readonly before: SpecialToken[];
   private readonly after: SpecialToken[];
@@ -72,6 +87,10 @@ export class WordPieceTokenizer {
     this.unkId = this.required(unkToken);
     this.prefix = typeof model.continuing_subword_prefix === 'string' ? model.continuing_subword_prefix : '##';
     this.maxCharsPerWord = typeof model.max_input_chars_per_word === 'number' ? model.max_input_chars_per_word : 100;
+    for (const token of this.vocab.keys()) {
+      this.longestFirst = Math.max(this.longestFirst, token.length);
+      if (token.startsWith(this.prefix)) this.longestLater = Math.max(this.longestLater, token.length - this.prefix.length);
+    }
     this.padId = this.vocab.get('[PAD]') ?? 0;
     this.normalizer = this.readNormalizer(spec.normalizer);
     const preTokenizer = spec.pre_tokenizer?.type;
@@ -84,7 +103,7 @@ export class WordPieceTokenizer {
   /** Token ids of `text` framed by the special tokens, cut to at most `maxLength` ids without losing the closing `[SEP]`. */
   encode(text: string, maxLength: number): Encoding {
     const room = Math.max(0, maxLength - this.before.length - this.after.length);
-    const ids = this.tokenize(text).slice(0, room);
+    const ids = this.tokenize(text, room);
     const framed = [...this.before, ...ids.map((id) => ({ id, typeId: 0 })), ...this.after];
     return {
       inputIds: framed.map((token) => token.id),
@@ -93,9 +112,23 @@ export class WordPieceTokenizer {
     };
   }
 
-  /** WordPiece ids of `text`, without special tokens. */
-  tokenize(text: string): number[] {
-    return this.preTokenize(this.normalize(text)).flatMap((word) => this.wordPiece(word));
+  /**
+   * WordPiece ids of `text`, without special tokens, at most `limit` of them. The text is normalised and split
+   * a segment at a time and the work stops once `limit` ids exist, so a long text costs what its first `limit`
+   * tokens cost, not its length. Segments end before an ASCII space or newline, where normalising the pieces
+   * apart gives exactly what normalising the whole would (no character there is dropped, decomposed or cased).
+   */
+  tokenize(text: string, limit = Number.POSITIVE_INFINITY): number[] {
+    const ids: number[] = [];
+    for (let start = 0; start < text.length && ids.length < limit; ) {
+      const end = segmentEnd(text, start);
+      for (const word of this.preTokenize(this.normalize(text.slice(start, end)))) {
+        ids.push(...this.wordPiece(word));
+        if (ids.length >= limit) break;
+      }
+      start = end;
+    }
+    return ids.length > limit ? ids.slice(0, limit) : ids;
   }
 
   private normalize(text: string): string {
@@ -128,16 +161,27 @@ export class WordPieceTokenizer {
     return words;
   }
 
-  /** Greedy longest-match-first; a word with any unmatched part (or too long) is one unknown token. */
+  /**
+   * Greedy longest-match-first; a word with any unmatched part (or longer than max_input_chars_per_word) is one
+   * unknown token. Candidates longer than the vocabulary's longest entry are never tried, so a word costs
+   * O(length × longest entry) lookups, not O(length²).
+   */
   private wordPiece(word: string): number[] {
-    const chars = Array.from(word);
-    if (chars.length > this.maxCharsPerWord) return [this.unkId];
+    // Code-unit offsets of the word's characters (code points), counted no further than the limit.
+    const offsets: number[] = [];
+    for (let at = 0; at < word.length; at += (word.codePointAt(at) ?? 0) > 0xffff ? 2 : 1) {
+      if (offsets.length === this.maxCharsPerWord) return [this.unkId];
+      offsets.push(at);
+    }
+    offsets.push(word.length);
     const ids: number[] = [];
-    for (let start = 0; start < chars.length; ) {
-      let end = chars.length;
+    for (let start = 0; start < offsets.length - 1; ) {
+      let end = offsets.length - 1;
+      const longest = start > 0 ? this.longestLater : this.longestFirst;
+      while (end > start && offsets[end] - offsets[start] > longest) end--;
       let id: number | undefined;
       for (; end > start; end--) {
-        id = this.vocab.get((start > 0 ? this.prefix : '') + chars.slice(start, end).join(''));
+        id = this.vocab.get((start > 0 ? this.prefix : '') + word.slice(offsets[start], offsets[end]));
         if (id !== undefined) break;
       }
       if (id === undefined) return [this.unkId];
