@@ -67,6 +67,10 @@ export function probeSql(statement: string): WrappedSql {
  *
  * The error is a failing cast of a non-constant text (a constant one would fail at plan time; a read-only
  * transaction cannot create a function that raises), recognised by `resultCapBreach`.
+ * Two `OFFSET 0` fences keep PostgreSQL from flattening the levels: around the statement, or it would copy
+ * each expression into every place that reads the column (a constant `repeat('x', 600000000)`, folded at
+ * plan time, copied several times over); around the measuring level, so that a row is measured before
+ * the window stores it (a 600 MB copy is more than the embedded database's memory holds).
  * The statement's columns come back first, under the names `c1..cn` (duplicates in the statement are
  * fine), then one guard column that is always NULL; the caller takes names and types from the probe.
  */
@@ -74,8 +78,8 @@ export function cappedSql(statement: string, columns: readonly ProbedColumn[], c
   const names = columns.map((_, index) => quoteIdent(`c${index + 1}`));
   const rowBytes = rowBytesSql(columns, names, caps.maxFieldBytes);
   const alias = names.length > 0 ? `q(${names.join(', ')})` : 'q';
-  const prefix = `SELECT ${[...names.map((name) => `l.${name}`), guardColumnSql(caps.maxResultBytes, maxRows)].join(', ')}\nFROM (SELECT q.*, ${rowBytes} AS b FROM (\n`;
-  const suffix = `\n) AS ${alias}) AS l\nWINDOW w AS (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)\nLIMIT ${maxRows + 1}`;
+  const prefix = `SELECT ${[...names.map((name) => `l.${name}`), guardColumnSql(caps.maxResultBytes, maxRows)].join(', ')}\nFROM (SELECT q.*, ${rowBytes} AS b FROM (SELECT * FROM (\n`;
+  const suffix = `\n) AS s OFFSET 0) AS ${alias} OFFSET 0) AS l\nWINDOW w AS (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)\nLIMIT ${maxRows + 1}`;
   return { text: `${prefix}${statement}${suffix}`, offset: prefix.length };
 }
 
