@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -165,9 +165,22 @@ describe.each(DATABASES)('sql_query result caps and leaks on $database', ({ data
   });
 });
 
-describe('SQL_ALLOWED_EXTENSION_FUNCTIONS on the real PostgreSQL', () => {
-  it('lets a listed extension function through, still under the result caps', async () => {
-    const t = await createTestApp({ DB_URL: scratchUrl(), ENABLE_RAG: 'false', SQL_ALLOWED_EXTENSION_FUNCTIONS: 'crosstab' });
+/** A catalog query whose caller picks the size of its answer. */
+const CATALOG = `queries:
+  - name: padded_text
+    description: Returns a run of x characters of the given length, once per row.
+    sql: "SELECT repeat('x', :length) AS padding FROM generate_series(1, :times);"
+    parameters:
+      length: { type: integer, minimum: 0, maximum: 700000000, description: Characters per row }
+      times: { type: integer, minimum: 1, maximum: 100, description: Rows }
+    max_rows: 100
+`;
+
+describe('SQL_ALLOWED_EXTENSION_FUNCTIONS and a named-query catalog on the real PostgreSQL', () => {
+  it('lets a listed extension function through, and holds catalog tools to the same byte caps', async () => {
+    const catalog = join(root, 'queries.yaml');
+    writeFileSync(catalog, CATALOG);
+    const t = await createTestApp({ DB_URL: scratchUrl(), ENABLE_RAG: 'false', SQL_ALLOWED_EXTENSION_FUNCTIONS: 'crosstab', SQL_QUERIES_FILE: catalog });
     try {
       const mcp = new McpClient({ name: 'sql-hostile', version: '1.0.0' });
       await mcp.connect(new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${t.primaryKey}` } } }));
@@ -176,6 +189,11 @@ describe('SQL_ALLOWED_EXTENSION_FUNCTIONS on the real PostgreSQL', () => {
       expect(errorOf(await call("SELECT * FROM connectby('customers', 'id', 'id', '1', 0) AS t(id int, parent int, level int)")).issues).toEqual([
         { field: 'sql', message: 'function connectby belongs to extension tablefunc and is not allowed; see SQL_ALLOWED_EXTENSION_FUNCTIONS' },
       ]);
+      const padded = (length: number, times: number): Promise<unknown> => mcp.callTool({ name: 'padded_text', arguments: { length, times } }, undefined, { timeout: 60_000 });
+      expect(resultOf<{ row_count: number }>(await padded(1000, 3)).row_count).toBe(3);
+      expect(errorOf(await padded(600_000_000, 1)).issues).toEqual([{ field: 'sql', message: fieldCap(600_000_000) }]);
+      expect(errorOf(await padded(1_000_000, 60)).issues).toEqual([{ field: 'sql', message: RESULT_CAP }]);
+      expect(resultOf<{ text: string }>(await mcp.callTool({ name: 'echo', arguments: { text: 'after' } })).text).toBe('after');
       await mcp.close();
     } finally {
       await t.close();
