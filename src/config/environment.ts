@@ -11,6 +11,8 @@ import {
   Max,
   Min,
   MinLength,
+  registerDecorator,
+  ValidationArguments,
 } from 'class-validator';
 import { EnvFlag, EnvList, EnvNumber } from './env-transforms';
 
@@ -35,6 +37,22 @@ export const SENSITIVE_VARIABLES: ReadonlySet<string> = new Set([
 ]);
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true } as const;
+
+/** A number setting that must not exceed another one (`@IsAtMost('SQL_MAX_RESULT_BYTES')`). */
+function IsAtMost(other: keyof Environment): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isAtMost',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      constraints: [other],
+      options: { message: `$property must not exceed ${String(other)}` },
+      validator: {
+        validate: (value: unknown, args: ValidationArguments): boolean =>
+          typeof value !== 'number' || value <= ((args.object as Record<string, unknown>)[other] as number),
+      },
+    });
+}
 
 /**
  * Every setting of the server, read from the environment (and `.env`) once at boot.
@@ -253,6 +271,35 @@ export class Environment {
   @Min(1)
   @Max(100_000)
   SQL_MAX_ROWS_LIMIT = 1000;
+
+  /** The most bytes one SQL tool result may take (each field's text plus the wire's framing); PostgreSQL stops a larger result before sending it. */
+  @EnvNumber()
+  @IsInt()
+  @Min(1024)
+  @Max(256 * 1024 * 1024)
+  SQL_MAX_RESULT_BYTES = 8 * 1024 * 1024;
+
+  /** The most bytes one field (one value) of a SQL tool result may take; at most SQL_MAX_RESULT_BYTES. */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(256 * 1024 * 1024)
+  @IsAtMost('SQL_MAX_RESULT_BYTES')
+  SQL_MAX_FIELD_BYTES = 1024 * 1024;
+
+  /** work_mem (kB) set in every SQL tool transaction: memory per sort or hash before it spills to disk. */
+  @EnvNumber()
+  @IsInt()
+  @Min(64)
+  @Max(1024 * 1024)
+  SQL_WORK_MEM_KB = 4096;
+
+  /** Functions of installed extensions that the SQL tools may call anyway (comma-separated; all others are denied). */
+  @EnvList()
+  @IsArray()
+  @IsString({ each: true })
+  @Matches(/^[a-z_][a-z0-9_$]*$/, { each: true, message: '$property must hold lower-case function names' })
+  SQL_ALLOWED_EXTENSION_FUNCTIONS: string[] = [];
 
   /** YAML catalog of curated, named queries; each becomes its own tool. */
   @IsOptional()

@@ -11,6 +11,8 @@ import { SqlCatalogRegistrar } from '../../src/tools/sql/sql-catalog.registrar';
 import { SqlQueryResult } from '../../src/tools/sql/sql-query-result.interface';
 import { SqlReadOnlyExecutor } from '../../src/tools/sql/sql-readonly.executor';
 import { SqlConfig } from '../../src/tools/sql/sql.config';
+import { ExtensionFunctionsRepository } from '../../src/tools/sql/extension-functions.repository';
+import { SqlGuardFactory } from '../../src/tools/sql/sql-guard.factory';
 import { sqlGuardProvider } from '../../src/tools/sql/sql-guard.provider';
 import { sqlMetrics } from '../../src/tools/sql/sql.metrics';
 import { createMcpTestKit, McpTestKit } from '../support/mcp-test-kit';
@@ -23,7 +25,7 @@ import { errorOf } from '../support/tool-results';
  */
 @Module({
   imports: [McpModule],
-  providers: [SqlConfig, sqlGuardProvider, ...sqlMetrics, SqlReadOnlyExecutor, SqlCatalogRegistrar],
+  providers: [SqlConfig, ExtensionFunctionsRepository, SqlGuardFactory, sqlGuardProvider, ...sqlMetrics, SqlReadOnlyExecutor, SqlCatalogRegistrar],
 })
 class SqlCatalogTestModule {}
 

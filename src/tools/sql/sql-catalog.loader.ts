@@ -9,6 +9,8 @@ import { SqlGuard } from './sql-guard';
 export interface SqlCatalogTool {
   readonly query: SqlCatalogQuery;
   readonly input: DtoClass;
+  /** The statement the executor runs: the query's `$n` SQL without a trailing `;` (SqlGuard's `statement`). */
+  readonly sql: string;
 }
 
 export interface SqlCatalogCompileOptions extends SqlCatalogLimits {
@@ -31,6 +33,7 @@ export async function compileSqlCatalog(file: string, text: string, options: Sql
   for (const query of parsed.queries) {
     const before = problems.length;
     const verdict = options.guard.check(query.statement.sql);
+    const sql = verdict.ok ? verdict.statement : query.statement.sql;
     if (!verdict.ok) {
       problems.push(`${query.location}: sql is refused by the SQL guard: ${verdict.reason}`);
     } else if (verdict.parameterCount !== query.statement.names.length) {
@@ -41,7 +44,7 @@ export async function compileSqlCatalog(file: string, text: string, options: Sql
     }
     const input = sqlCatalogInputDto(query);
     problems.push(...(await defaultProblems(query, input)).map((problem) => `${query.location}: ${problem}`));
-    if (problems.length === before) tools.push({ query, input });
+    if (problems.length === before) tools.push({ query, input, sql });
   }
   if (problems.length > 0) {
     throw new SqlCatalogError(

@@ -49,8 +49,8 @@ export class SqlCatalogRegistrar implements OnModuleInit {
     this.logger.info({ file, tools: tools.length }, 'SQL catalog loaded');
   }
 
-  private toRegisteredTool(file: string, { query, input }: SqlCatalogTool): RegisteredTool {
-    const { sql, names } = query.statement;
+  private toRegisteredTool(file: string, { query, input, sql }: SqlCatalogTool): RegisteredTool {
+    const { names } = query.statement;
     return {
       definition: {
         name: query.name,

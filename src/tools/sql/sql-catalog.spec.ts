@@ -393,7 +393,7 @@ parameters:
     });
 
     it('refuses a query the guard sees with other parameters than the scanner named', async () => {
-      const scanner = { check: () => ({ ok: true as const, parameterCount: 2 }) };
+      const scanner = { check: () => ({ ok: true as const, parameterCount: 2, statement: 'SELECT $1' }) };
       await expect(
         compileSqlCatalog('catalog.yaml', catalog('name: q\ndescription: d\nsql: SELECT :a\nparameters: { a: { type: integer } }'), { ...LIMITS, guard: scanner }),
       ).rejects.toMatchObject({

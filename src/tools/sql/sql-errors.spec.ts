@@ -1,6 +1,7 @@
 import { DatabaseError } from 'pg';
 import { InvalidArgumentsException, ToolFailedException, ToolRetryException } from '../../platform/errors/tool.exception';
 import { toSqlToolException } from './sql-errors';
+import { cappedSql } from './sql-result-cap';
 
 function serverError(code: string, message: string, position?: string): DatabaseError {
   const error = new DatabaseError(message, message.length, 'error');
@@ -8,7 +9,22 @@ function serverError(code: string, message: string, position?: string): Database
   return error;
 }
 
+const CAPS = { maxResultBytes: 8_388_608, maxFieldBytes: 1_048_576 };
+const MARKER = /'(mcp_result_cap_[0-9a-f]{12}):/.exec(cappedSql('SELECT 1', [{ dataTypeID: 23 }], CAPS, 1).text)?.[1] ?? '';
+
 describe('toSqlToolException', () => {
+  it.each([
+    ['field', 600_000_000, 'a field of the result exceeds SQL_MAX_FIELD_BYTES (1048576 bytes; one has 600000000); select a shorter value, e.g. left(column, n)'],
+    ['result', 8_400_011, 'the result exceeds SQL_MAX_RESULT_BYTES (8388608 bytes); select fewer rows or columns'],
+  ])('answers the %s cap as invalid naming the setting and its value, never the SQL', (limit, bytes, expected) => {
+    const error = serverError('22P02', `invalid input syntax for type bigint: "${MARKER}:${limit}:${bytes}"`, '42');
+    const mapped = toSqlToolException(error, 30, 'sql', CAPS) as InvalidArgumentsException;
+    expect(mapped).toBeInstanceOf(InvalidArgumentsException);
+    expect(mapped.issues).toEqual([{ field: 'sql', message: expected }]);
+    // Without the caps (another caller of the mapper) it stays an ordinary data exception.
+    expect((toSqlToolException(error, 30) as InvalidArgumentsException).issues[0].message).toMatch(/^SQLSTATE 22P02: /);
+  });
+
   it.each([
     ['42P01', 'relation "x" does not exist', '15', 'SQLSTATE 42P01: relation "x" does not exist (at character 15)'],
     ['22012', 'division by zero', undefined, 'SQLSTATE 22012: division by zero'],

@@ -4,6 +4,7 @@ import {
   ToolFailedException,
   ToolRetryException,
 } from '../../platform/errors/tool.exception';
+import { ResultCaps, resultCapBreach } from './sql-result-cap';
 
 /** The longest PostgreSQL message passed on to the caller (it may quote a long literal). */
 const MAX_MESSAGE_LENGTH = 300;
@@ -66,15 +67,29 @@ export function safePostgresMessage(error: PostgresErrorFields): string {
   return `SQLSTATE ${error.code}: ${clip(error.message)}${at}`;
 }
 
+/** The result-cap error (see sql-result-cap.ts) as the caller's mistake, naming the setting and its value. */
+function resultCapException(error: PostgresErrorFields, caps: ResultCaps, field: string): ToolException | undefined {
+  const breach = error.code === '22P02' ? resultCapBreach(error.message) : undefined;
+  if (breach === undefined) return undefined;
+  const message =
+    breach.limit === 'field'
+      ? `a field of the result exceeds SQL_MAX_FIELD_BYTES (${caps.maxFieldBytes} bytes; one has ${breach.bytes}); select a shorter value, e.g. left(column, n)`
+      : `the result exceeds SQL_MAX_RESULT_BYTES (${caps.maxResultBytes} bytes); select fewer rows or columns`;
+  return new InvalidArgumentsException([{ field, message }]);
+}
+
 /**
  * Maps what a query threw to the tool's answer, never passing on driver internals or connection details:
- * the caller's mistakes (SQLSTATE classes 0A, 21, 22, 25, 2B, 42, 54) are `invalid` on `field` with the
- * SQLSTATE and PostgreSQL's primary message; a statement timeout (57014), an overloaded or restarting
- * server (08, 40, 53, 57) and a lost connection are `retry`; anything else is `error`, generic.
+ * a result over `caps` (PostgreSQL stopped it, see sql-result-cap.ts) and the caller's mistakes
+ * (SQLSTATE classes 0A, 21, 22, 25, 2B, 42, 54) are `invalid` on `field`, the latter with the SQLSTATE and
+ * PostgreSQL's primary message; a statement timeout (57014), an overloaded or restarting server
+ * (08, 40, 53, 57) and a lost connection are `retry`; anything else is `error`, generic.
  */
-export function toSqlToolException(error: unknown, timeoutSeconds: number, field = 'sql'): ToolException {
+export function toSqlToolException(error: unknown, timeoutSeconds: number, field = 'sql', caps?: ResultCaps): ToolException {
   if (error instanceof ToolException) return error;
   if (isPostgresError(error)) {
+    const capped = caps === undefined ? undefined : resultCapException(error, caps, field);
+    if (capped !== undefined) return capped;
     const sqlClass = error.code.slice(0, 2);
     if (error.code === '57014') {
       return new ToolRetryException(`The query ran longer than ${timeoutSeconds} s`, 1, { cause: error });

@@ -135,21 +135,31 @@ export function isFunctionNameAllowed(name: string): boolean {
   return !name.startsWith('pg_') || ALLOWED_PG_FUNCTIONS.has(name);
 }
 
-export type FunctionVerdict = 'allowed' | 'schema-denied' | 'function-denied';
+export type FunctionVerdict = 'allowed' | 'schema-denied' | 'function-denied' | 'extension-denied';
+
+/**
+ * Functions of installed extensions, by name, that the guard denies: name → extension. Extensions add
+ * functions that run a SQL string the guard never parses (tablefunc's `crosstab`, `connectby`, xml2's
+ * `xpath_table`) or read raw storage (pageinspect's `get_raw_page`), so every one is denied unless
+ * allowlisted (SQL_ALLOWED_EXTENSION_FUNCTIONS). Listed at boot (ExtensionFunctionsRepository).
+ */
+export type DeniedExtensionFunctions = ReadonlyMap<string, string>;
 
 /**
  * Judges a call of `schema.name` (`schema` undefined when unqualified). An unqualified name resolves
  * through pg_catalog and then the pinned search_path; a user function there is the database owner's.
  * A qualified name must use an allowed schema or pg_catalog (`dblink.dblink(…)` is denied by schema),
- * and a denied name stays denied in any schema (`public.lo_unlink`).
+ * and a denied name stays denied in any schema (`public.lo_unlink`), as does an extension's function.
  */
 export function judgeFunction(
   schema: string | undefined,
   name: string,
   allowedSchemas: ReadonlySet<string>,
+  extensionFunctions: DeniedExtensionFunctions = new Map(),
 ): FunctionVerdict {
   if (schema !== undefined && !FUNCTION_SYSTEM_SCHEMAS.has(schema) && !allowedSchemas.has(schema)) {
     return 'schema-denied';
   }
-  return isFunctionNameAllowed(name) ? 'allowed' : 'function-denied';
+  if (!isFunctionNameAllowed(name)) return 'function-denied';
+  return extensionFunctions.has(name) ? 'extension-denied' : 'allowed';
 }

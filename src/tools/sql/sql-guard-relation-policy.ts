@@ -4,10 +4,13 @@
  * - An unqualified name resolves through search_path, which the executor pins to the allowed schemas;
  *   PostgreSQL still searches pg_catalog first, so an unqualified `pg_*` name is judged as a catalog name.
  * - A name qualified with an allowed schema is allowed.
- * - `information_schema` is allowed: its views show only objects the role holds privileges on.
+ * - `information_schema` is denied by schema: its views reach beyond the allowed schemas (function
+ *   bodies in `routines.routine_definition`, role names in `applicable_roles`, grants, every schema's
+ *   tables). `sql_list_tables` and `sql_describe_table` describe what a query may read.
  * - `pg_catalog` is denied except for the structure views below. They list names and definitions
  *   (never rows) of objects in every schema, including ones outside the allowlist; drop them from
- *   the set if even names must not leak.
+ *   the set if even names must not leak. Planner statistics (`pg_stats`) are denied: they hold
+ *   sampled column values (`most_common_vals`, `histogram_bounds`) of every readable table.
  * - Anything else (`secret.t`, `pg_toast.x`, `pg_temp.x`) is denied by schema.
  */
 
@@ -33,12 +36,18 @@ export const SENSITIVE_RELATIONS: ReadonlySet<string> = new Set([
   // Other sessions' queries, addresses and locks.
   'pg_stat_activity',
   'pg_locks',
+  // Planner statistics: samples of column values (most common values, histogram bounds) of any table.
+  'pg_stats',
+  'pg_stats_ext',
+  'pg_stats_ext_exprs',
+  'pg_statistic',
+  'pg_statistic_ext_data',
   // Large-object contents (server-side files once imported).
   'pg_largeobject',
   'pg_largeobject_metadata',
 ]);
 
-/** The pg_catalog relations a query may read: structure and planner statistics of readable columns. */
+/** The pg_catalog relations a query may read: structure, and table/index activity counters (no values). */
 export const ALLOWED_CATALOG_RELATIONS: ReadonlySet<string> = new Set([
   'pg_tables',
   'pg_views',
@@ -56,14 +65,11 @@ export const ALLOWED_CATALOG_RELATIONS: ReadonlySet<string> = new Set([
   'pg_constraint',
   'pg_description',
   'pg_am',
-  // Only columns the role may SELECT; useful to reason about value distributions.
-  'pg_stats',
   'pg_stat_user_tables',
   'pg_stat_user_indexes',
 ]);
 
 const CATALOG_SCHEMA = 'pg_catalog';
-const INFORMATION_SCHEMA = 'information_schema';
 
 export type RelationVerdict = 'allowed' | 'schema-denied' | 'relation-denied';
 
@@ -78,6 +84,6 @@ export function judgeRelation(
     return name.startsWith('pg_') && !ALLOWED_CATALOG_RELATIONS.has(name) ? 'relation-denied' : 'allowed';
   }
   if (schema === CATALOG_SCHEMA) return ALLOWED_CATALOG_RELATIONS.has(name) ? 'allowed' : 'relation-denied';
-  if (schema === INFORMATION_SCHEMA || allowedSchemas.has(schema)) return 'allowed';
+  if (allowedSchemas.has(schema)) return 'allowed';
   return 'schema-denied';
 }

@@ -1,10 +1,10 @@
 import { Provider } from '@nestjs/common';
 import { SqlGuard } from './sql-guard';
-import { SqlConfig } from './sql.config';
+import { SqlGuardFactory } from './sql-guard.factory';
 
-/** The parser policy for user SQL, built once at boot (loads the PostgreSQL parser, WASM) on the allowed schemas. */
+/** The parser policy for user SQL, built once at boot (see SqlGuardFactory). */
 export const sqlGuardProvider: Provider = {
   provide: SqlGuard,
-  inject: [SqlConfig],
-  useFactory: (config: SqlConfig): Promise<SqlGuard> => SqlGuard.create({ allowedSchemas: config.allowedSchemas }),
+  inject: [SqlGuardFactory],
+  useFactory: (factory: SqlGuardFactory): Promise<SqlGuard> => factory.create(),
 };

@@ -5,6 +5,8 @@ import { SqlGuardParser } from './sql-guard-parser';
 /** `SELECT 1+1+…+1`: a left-deep expression whose depth exhausts the native stack inside the parser. */
 const STACK_BREAKER = `SELECT ${Array.from({ length: 20_000 }, () => '1').join('+')}`;
 
+const INFORMATION_SCHEMA_DENIED = 'schema information_schema is not allowed; sql_list_tables and sql_describe_table describe the tables';
+
 describe('SqlGuard', () => {
   let guard: SqlGuard;
 
@@ -92,6 +94,14 @@ describe('SqlGuard', () => {
       ['SELECT * FROM pg_settings', 'relation pg_settings is not allowed'],
       ['SELECT * FROM pg_catalog.pg_proc', 'relation pg_catalog.pg_proc is not allowed'],
       ['SELECT * FROM information_schema.user_mapping_options', 'relation information_schema.user_mapping_options is not allowed'],
+      // Sampled column values of any readable table, function bodies, role names.
+      ['SELECT most_common_vals FROM pg_stats', 'relation pg_stats is not allowed'],
+      ["SELECT histogram_bounds FROM pg_catalog.pg_stats WHERE schemaname = 'secret'", 'relation pg_catalog.pg_stats is not allowed'],
+      ['SELECT * FROM pg_stats_ext', 'relation pg_stats_ext is not allowed'],
+      ['SELECT * FROM pg_catalog.pg_statistic', 'relation pg_catalog.pg_statistic is not allowed'],
+      ['SELECT routine_definition FROM information_schema.routines', INFORMATION_SCHEMA_DENIED],
+      ['SELECT role_name FROM information_schema.applicable_roles', INFORMATION_SCHEMA_DENIED],
+      ['SELECT count(*) FROM information_schema.tables', INFORMATION_SCHEMA_DENIED],
       ['SELECT * FROM secret.t', 'schema secret is not allowed'],
       ['SELECT * FROM public.t JOIN secret.t USING (id)', 'schema secret is not allowed'],
       ['SELECT * FROM canary WHERE EXISTS (SELECT 1 FROM secret.t)', 'schema secret is not allowed'],
@@ -130,7 +140,7 @@ describe('SqlGuard', () => {
     it('honours a custom length cap', async () => {
       const small = await SqlGuard.create({ allowedSchemas: ['public'], maxQueryLength: 10 });
       expect(small.check('SELECT 1 + 1')).toEqual({ ok: false, reason: 'query is too long (max 10 characters)' });
-      expect(small.check('SELECT 1')).toEqual({ ok: true, parameterCount: 0 });
+      expect(small.check('SELECT 1')).toEqual({ ok: true, parameterCount: 0, statement: 'SELECT 1' });
     });
   });
 
@@ -162,7 +172,6 @@ describe('SqlGuard', () => {
       ['TABLE customers', 0],
       ['SELECT * FROM public.customers', 0],
       ['SELECT * FROM analytics.events', 0],
-      ['SELECT count(*) FROM information_schema.tables', 0],
       ["SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = 'public'", 0],
       ['SELECT indexdef FROM pg_indexes', 0],
       ['SELECT * FROM generate_series(1, 100000000)', 0],
@@ -186,14 +195,14 @@ describe('SqlGuard', () => {
       ['SELECT 1 OPERATOR(pg_catalog.+) 2', 0],
       ['SELECT name COLLATE "C" FROM customers ORDER BY 1', 0],
     ])('%j', (sql, parameterCount) => {
-      expect(guard.check(sql)).toEqual({ ok: true, parameterCount });
+      expect(guard.check(sql)).toMatchObject({ ok: true, parameterCount });
     });
   });
 
   describe('parser traps', () => {
     it('rejects a query that exhausts the parser stack, then keeps working', () => {
       expect(guard.check(STACK_BREAKER)).toEqual({ ok: false, reason: 'query is too complex to check' });
-      expect(guard.check('SELECT 1')).toEqual({ ok: true, parameterCount: 0 });
+      expect(guard.check('SELECT 1')).toMatchObject({ ok: true, parameterCount: 0 });
     });
 
     // A single shared instance (the package's own parseSync) fails every parse after about 30 such traps.
@@ -213,6 +222,49 @@ describe('SqlGuard', () => {
       expect(parser.parse('SELECT 1')).toEqual({ kind: 'unavailable' });
       await parser.settled();
       expect(parser.parse('SELECT 1')).toMatchObject({ kind: 'parsed' });
+    });
+  });
+
+  describe('statement', () => {
+    it.each<[string, string]>([
+      ['SELECT 1', 'SELECT 1'],
+      ['SELECT 1;', 'SELECT 1'],
+      ['SELECT 1 ; -- after', 'SELECT 1 '],
+      ['/* before */ SELECT 1;', '/* before */ SELECT 1'],
+      ['SELECT 1 -- trailing comment', 'SELECT 1 -- trailing comment'],
+      ["SELECT 'é;' AS \"ü\" ;", "SELECT 'é;' AS \"ü\" "],
+      ['SELECT $$;$$;', 'SELECT $$;$$'],
+    ])('%j → %j (the text up to the end of its one statement)', (sql, statement) => {
+      expect(guard.check(sql)).toMatchObject({ ok: true, statement });
+    });
+  });
+
+  describe('extension functions', () => {
+    let withExtensions: SqlGuard;
+
+    beforeAll(async () => {
+      withExtensions = await SqlGuard.create({
+        allowedSchemas: ['public'],
+        extensionFunctions: new Map([
+          ['crosstab', 'tablefunc'],
+          ['connectby', 'tablefunc'],
+          ['get_raw_page', 'pageinspect'],
+        ]),
+      });
+    });
+
+    it.each<[string, string]>([
+      ["SELECT * FROM crosstab('SELECT 1, 2, 3') AS t(a int, b int)", 'function crosstab belongs to extension tablefunc and is not allowed; see SQL_ALLOWED_EXTENSION_FUNCTIONS'],
+      ["SELECT * FROM public.connectby('t', 'id', 'parent', '1', 0) AS t(id int, parent int, level int)", 'function connectby belongs to extension tablefunc and is not allowed; see SQL_ALLOWED_EXTENSION_FUNCTIONS'],
+      ["SELECT length(get_raw_page('customers', 0))", 'function get_raw_page belongs to extension pageinspect and is not allowed; see SQL_ALLOWED_EXTENSION_FUNCTIONS'],
+      ["SELECT * FROM secret.crosstab('SELECT 1')", 'schema secret is not allowed'],
+    ])('%j → %s', (sql, reason) => {
+      expect(withExtensions.check(sql)).toEqual({ ok: false, reason });
+    });
+
+    it('lets other functions through, and knows no extension function unless told', () => {
+      expect(withExtensions.check('SELECT upper(name) FROM customers')).toMatchObject({ ok: true });
+      expect(guard.check("SELECT * FROM crosstab('SELECT 1, 2, 3') AS t(a int, b int)")).toMatchObject({ ok: true });
     });
   });
 

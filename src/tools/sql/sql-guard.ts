@@ -1,4 +1,4 @@
-import { FUNCTION_SYSTEM_SCHEMAS, judgeFunction } from './sql-function-policy';
+import { DeniedExtensionFunctions, FUNCTION_SYSTEM_SCHEMAS, judgeFunction } from './sql-function-policy';
 import { judgeRelation } from './sql-guard-relation-policy';
 import { SqlGuardParser } from './sql-guard-parser';
 
@@ -10,17 +10,26 @@ export interface SqlGuardOptions {
   readonly allowedSchemas: readonly string[];
   /** Longest query accepted, in characters (default 100 000). */
   readonly maxQueryLength?: number;
+  /** Functions of installed extensions to deny, name → extension (see sql-function-policy.ts). */
+  readonly extensionFunctions?: DeniedExtensionFunctions;
 }
 
-/** The verdict on one query; `reason` is a short sentence safe to show to the caller. */
+/**
+ * The verdict on one query; `reason` is a short sentence safe to show to the caller. `statement` is the
+ * query up to the end of its one statement (a trailing `;` and what follows it cut off), ready to be
+ * wrapped as a subquery; positions in it are positions in the query.
+ */
 export type SqlCheckResult =
-  | { readonly ok: true; readonly parameterCount: number }
+  | { readonly ok: true; readonly parameterCount: number; readonly statement: string }
   | { readonly ok: false; readonly reason: string };
 
 export const SQL_GUARD_DEFAULT_MAX_QUERY_LENGTH = 100_000;
 /** The wire protocol counts bind parameters in 16 bits. */
 const MAX_PARAMETER_NUMBER = 65_535;
 const MAX_PARSER_MESSAGE_LENGTH = 200;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 const STATEMENT_KEY = /^[A-Z][A-Za-z]*Stmt$/;
 const DATA_MODIFYING_STATEMENTS: ReadonlySet<string> = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
@@ -82,6 +91,7 @@ export class SqlGuard {
   private readonly functionSchemas: ReadonlySet<string>;
   private readonly typeSchemas: ReadonlySet<string>;
   private readonly maxQueryLength: number;
+  private readonly extensionFunctions: DeniedExtensionFunctions;
 
   private constructor(
     private readonly parser: SqlGuardParser,
@@ -91,6 +101,7 @@ export class SqlGuard {
     this.functionSchemas = new Set([...options.allowedSchemas, ...FUNCTION_SYSTEM_SCHEMAS]);
     this.typeSchemas = new Set([...this.functionSchemas, 'information_schema']);
     this.maxQueryLength = options.maxQueryLength ?? SQL_GUARD_DEFAULT_MAX_QUERY_LENGTH;
+    this.extensionFunctions = options.extensionFunctions ?? new Map();
   }
 
   /** Validates the options and loads the parser (WASM) once. */
@@ -128,11 +139,12 @@ export class SqlGuard {
     if (kind !== 'SelectStmt') {
       return deny(`only SELECT statements are allowed (got ${statementWord(kind, statement[kind])})`);
     }
-    return this.walk(statement);
+    const verdict = this.walk(statement);
+    return verdict.ok ? { ...verdict, statement: statementText(sql, statements[0]) } : verdict;
   }
 
   /** Visits every object and array under `root` in document order; the first violation wins. */
-  private walk(root: JsonObject): SqlCheckResult {
+  private walk(root: JsonObject): { ok: true; parameterCount: number } | { ok: false; reason: string } {
     let parameterCount = 0;
     const stack: unknown[] = [root];
     while (stack.length > 0) {
@@ -200,11 +212,14 @@ export class SqlGuard {
     const parts = nameParts(list);
     if (parts.length === 0) return undefined;
     const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
-    switch (judgeFunction(schema, parts[parts.length - 1], this.allowedSchemas)) {
+    const name = parts[parts.length - 1];
+    switch (judgeFunction(schema, name, this.allowedSchemas, this.extensionFunctions)) {
       case 'schema-denied':
         return `schema ${schema} is not allowed`;
       case 'function-denied':
         return `function ${parts.join('.')} is not allowed`;
+      case 'extension-denied':
+        return `function ${name} belongs to extension ${this.extensionFunctions.get(name)} and is not allowed; see SQL_ALLOWED_EXTENSION_FUNCTIONS`;
       case 'allowed':
         return undefined;
     }
@@ -215,7 +230,9 @@ export class SqlGuard {
     const schema = typeof rangeVar.schemaname === 'string' ? rangeVar.schemaname : undefined;
     switch (judgeRelation(schema, name, this.allowedSchemas)) {
       case 'schema-denied':
-        return `schema ${schema} is not allowed`;
+        return schema === 'information_schema'
+          ? 'schema information_schema is not allowed; sql_list_tables and sql_describe_table describe the tables'
+          : `schema ${schema} is not allowed`;
       case 'relation-denied':
         return `relation ${schema === undefined ? name : `${schema}.${name}`} is not allowed`;
       case 'allowed':
@@ -232,8 +249,15 @@ export class SqlGuard {
   }
 }
 
-function deny(reason: string): SqlCheckResult {
+function deny(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
+}
+
+/** The query up to the end of its statement; the parser counts `stmt_location`/`stmt_len` in UTF-8 bytes. */
+function statementText(sql: string, raw: { stmt_location?: number; stmt_len?: number }): string {
+  if (!raw.stmt_len) return sql;
+  const bytes = encoder.encode(sql);
+  return decoder.decode(bytes.subarray(0, (raw.stmt_location ?? 0) + raw.stmt_len));
 }
 
 function validateOptions(options: SqlGuardOptions): void {

@@ -28,7 +28,7 @@ export class SqlQueryService {
       const expected = verdict.parameterCount === 0 ? 'no values (the query has no $n placeholders)' : `${verdict.parameterCount} value(s), one for each of $1 to $${verdict.parameterCount}`;
       issues.push({ field: 'params', message: `must hold ${expected}; got ${input.params.length}` });
     }
-    if (issues.length > 0) throw new InvalidArgumentsException(issues);
-    return this.executor.run({ sql: input.sql, params: input.params, maxRows, signal, tool: 'sql_query' });
+    if (issues.length > 0 || !verdict.ok) throw new InvalidArgumentsException(issues);
+    return this.executor.run({ sql: verdict.statement, params: input.params, maxRows, signal, tool: 'sql_query' });
   }
 }

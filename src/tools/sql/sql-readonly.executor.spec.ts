@@ -10,6 +10,7 @@ const config = {
   allowedSchemas: ['public', 'analytics'],
   queryTimeoutMs: 2500,
   queryTimeoutSeconds: 2.5,
+  workMemKb: 4096,
   readonlyUrl: undefined,
 } as unknown as SqlConfig;
 
@@ -39,7 +40,7 @@ describe('SqlReadOnlyExecutor at boot', () => {
   it('builds its transaction preamble from the settings, identifiers quoted', () => {
     const { executor } = executorOn([]);
     expect((executor as unknown as { openTransaction: string }).openTransaction).toBe(
-      'BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = 2500; SET LOCAL search_path = "public", "analytics", pg_temp',
+      `BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = 2500; SET LOCAL work_mem = '4096kB'; SET LOCAL search_path = "public", "analytics", pg_temp`,
     );
   });
 

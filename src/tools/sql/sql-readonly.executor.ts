@@ -13,6 +13,7 @@ import { ToolRetryException } from '../../platform/errors/tool.exception';
 import { sendCancelRequest } from './sql-cancel-request';
 import { SqlConfig } from './sql.config';
 import { isPostgresError, toSqlToolException } from './sql-errors';
+import { cappedSql, probeSql, WrappedSql } from './sql-result-cap';
 import { DB_QUERY_DURATION_SECONDS } from './sql.metrics';
 import { ReadOnlyQuery, SqlColumn, SqlQueryResult } from './sql-query-result.interface';
 import { COMMON_TYPE_NAMES, describeColumns, quoteIdent, rowsToObjects, SQL_RESULT_TYPES } from './sql-values';
@@ -65,6 +66,35 @@ function readRows(cursor: Cursor<unknown[]>, count: number): Promise<{ rows: unk
       else resolve({ rows, fields: (result as { fields?: FieldDef[] } | undefined)?.fields ?? [] });
     });
   });
+}
+
+/**
+ * Runs a wrapped statement through a cursor and reads up to `count` rows. A server error's position is
+ * moved back into the caller's statement (or dropped when it points into our wrapping).
+ */
+async function readWrapped(
+  client: PoolClient,
+  wrapped: WrappedSql,
+  query: ReadOnlyQuery,
+  count: number,
+): Promise<{ rows: unknown[][]; fields: FieldDef[] }> {
+  const cursor = client.query(new Cursor<unknown[]>(wrapped.text, [...query.params], { rowMode: 'array', types: SQL_RESULT_TYPES }));
+  try {
+    const read = await readRows(cursor, count);
+    await cursor.close();
+    return read;
+  } catch (error) {
+    if (isPostgresError(error)) unwrapPosition(error, wrapped.offset, query.sql.length);
+    throw error;
+  } finally {
+    disarmReadTimeout(cursor);
+  }
+}
+
+function unwrapPosition(error: { position?: string }, offset: number, length: number): void {
+  if (error.position === undefined) return;
+  const inStatement = Number(error.position) - offset;
+  error.position = inStatement >= 1 && inStatement <= length ? String(inStatement) : undefined;
 }
 
 /**
@@ -128,7 +158,7 @@ export class SqlReadOnlyExecutor implements OnApplicationBootstrap, OnApplicatio
     const searchPath = [...config.allowedSchemas.map(quoteIdent), 'pg_temp'].join(', ');
     this.openTransaction =
       `BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${config.queryTimeoutMs}; ` +
-      `SET LOCAL search_path = ${searchPath}`;
+      `SET LOCAL work_mem = '${config.workMemKb}kB'; SET LOCAL search_path = ${searchPath}`;
   }
 
   /** Warns when the tools' role is a superuser: then only the parser check and READ ONLY stand in the way. */
@@ -172,7 +202,7 @@ export class SqlReadOnlyExecutor implements OnApplicationBootstrap, OnApplicatio
         if (error.why === 'aborted') throw query.signal.reason;
         throw new ToolRetryException(`The query ran longer than ${this.config.queryTimeoutSeconds} s`, 1, { cause: error });
       }
-      throw toSqlToolException(error, this.config.queryTimeoutSeconds);
+      throw toSqlToolException(error, this.config.queryTimeoutSeconds, 'sql', this.config);
     } finally {
       interrupt.dispose();
       stopTimer();
@@ -220,17 +250,8 @@ export class SqlReadOnlyExecutor implements OnApplicationBootstrap, OnApplicatio
   private async session(client: PoolClient, query: ReadOnlyQuery): Promise<SqlQueryResult> {
     await client.query(this.openTransaction);
     try {
-      const cursor = client.query(
-        new Cursor<unknown[]>(query.sql, [...query.params], { rowMode: 'array', types: SQL_RESULT_TYPES }),
-      );
-      let read: { rows: unknown[][]; fields: FieldDef[] };
-      try {
-        read = await readRows(cursor, query.maxRows + 1);
-        await cursor.close();
-      } finally {
-        disarmReadTimeout(cursor);
-      }
-      const { rows, fields } = read;
+      const { fields } = await readWrapped(client, probeSql(query.sql), query, 1);
+      const { rows } = await readWrapped(client, cappedSql(query.sql, fields, this.config, query.maxRows), query, query.maxRows + 1);
       const columns = await this.columnsOf(client, fields);
       const truncated = rows.length > query.maxRows;
       const kept = truncated ? rows.slice(0, query.maxRows) : rows;

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { McpModule } from '../../platform/mcp/mcp.module';
 import { CustomersRepository } from './customers.repository';
+import { ExtensionFunctionsRepository } from './extension-functions.repository';
 import { CustomersService } from './customers.service';
 import { SchemaRepository } from './schema.repository';
 import { SqlCatalogRegistrar } from './sql-catalog.registrar';
 import { SqlConfig } from './sql.config';
+import { SqlGuardFactory } from './sql-guard.factory';
 import { sqlGuardProvider } from './sql-guard.provider';
 import { sqlMetrics } from './sql.metrics';
 import { SqlQueryService } from './sql-query.service';
@@ -21,6 +23,8 @@ import { SqlTools } from './sql.tools';
   imports: [McpModule],
   providers: [
     SqlConfig,
+    ExtensionFunctionsRepository,
+    SqlGuardFactory,
     sqlGuardProvider,
     ...sqlMetrics,
     SqlReadOnlyExecutor,
