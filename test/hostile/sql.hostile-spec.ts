@@ -63,7 +63,7 @@ describe.each(DATABASES)('sql_query result caps and leaks on $database', ({ data
   let mcp: McpClient;
 
   beforeAll(async () => {
-    t = await createTestApp({ ...env(), ENABLE_RAG: 'false', DB_QUERY_TIMEOUT_SECONDS: '60', TOOL_TIMEOUT_SECONDS: '60' });
+    t = await createTestApp({ ...env(), ENABLE_RAG: 'false', DB_QUERY_TIMEOUT_SECONDS: '45', TOOL_TIMEOUT_SECONDS: '50' });
     mcp = new McpClient({ name: 'sql-hostile', version: '1.0.0' });
     await mcp.connect(new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${t.primaryKey}` } } }));
   }, 120_000);
