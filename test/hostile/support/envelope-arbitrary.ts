@@ -45,6 +45,9 @@ function paramsFor(method: string): Record<string, unknown> {
 
 const absent = fc.constant(undefined);
 
+/** Bytes above which a body is always sent as `application/json` (see toEnvelope). */
+const LARGE_BODY = 256 * 1024;
+
 const idValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.integer() },
   { weight: 2, arbitrary: fc.string({ maxLength: 20 }) },
@@ -162,9 +165,14 @@ export function toEnvelope(parts: EnvelopeParts, key: string): Envelope {
   if (parts.methodHeader !== undefined) headers['Mcp-Method'] = parts.methodHeader === 'match' ? (typeof method === 'string' ? method : '') : parts.methodHeader;
   if (parts.nameHeader !== undefined) headers['Mcp-Name'] = parts.nameHeader === 'match' ? 'echo' : parts.nameHeader;
   // A header carries bytes: send a value's UTF-8 as they are, without the controls fetch refuses to send.
-  for (const [name, value] of Object.entries(headers)) headers[name] = Buffer.from(value.replace(/[\0-\x08\n-\x1f\x7f]/g, ''), 'utf8').toString('latin1');
+  const sendable = (value: string): string => [...value].filter((c) => c === '\t' || (c >= ' ' && c !== '\x7f')).join('');
+  for (const [name, value] of Object.entries(headers)) headers[name] = Buffer.from(sendable(value), 'utf8').toString('latin1');
   const takesBody = !['GET', 'DELETE', 'OPTIONS'].includes(parts.httpMethod);
-  return { httpMethod: parts.httpMethod, headers, body: takesBody ? damaged(toJsonText(message), parts.damage) : undefined };
+  const body = takesBody ? damaged(toJsonText(message), parts.damage) : undefined;
+  // A body the server refuses unread (not JSON) is answered at once and the socket closed while a
+  // megabyte upload is still going: fetch then reports a reset, not the answer. Big bodies go as JSON.
+  if (body !== undefined && body.length > LARGE_BODY) headers['Content-Type'] = 'application/json';
+  return { httpMethod: parts.httpMethod, headers, body };
 }
 
 function damaged(text: string, damage: 'none' | 'truncate' | 'trailing-garbage' | 'bom' | 'invalid-utf8' | 'empty' | 'not-an-object'): string | Uint8Array {
