@@ -6,12 +6,14 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Max,
   MaxLength,
   Min,
   MinLength,
+  registerDecorator,
   ValidateNested,
 } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
@@ -208,5 +210,23 @@ describe('dtoJsonSchema with nested classes that share a name', () => {
     expect(schema.$defs.Item).toMatchObject({ properties: { sku: { type: 'string' } }, required: ['sku'] });
     expect(schema.$defs.Item_2).toMatchObject({ properties: { quantity: { type: 'integer', default: 1 } } });
     expect(schema.$defs.Item_2.required).toBeUndefined();
+  });
+
+  it('gives a custom constraint on a free-form object no dangling $ref (the library pointed at a `$defs/Object` no document holds)', () => {
+    const Small = (): PropertyDecorator => (target, propertyName) =>
+      registerDecorator({ name: 'small', target: target.constructor, propertyName: propertyName as string, validator: { validate: () => true } });
+    class WithMetadata {
+      @IsOptional()
+      @IsObject()
+      @Small()
+      metadata?: Record<string, unknown>;
+
+      @Small()
+      label!: string;
+    }
+    const schema = dtoJsonSchema(WithMetadata) as { properties: Record<string, JsonSchema>; $defs?: unknown };
+    expect(schema.properties.metadata).toEqual({ type: 'object' });
+    expect(schema.properties.label).toEqual({ type: 'string' });
+    expect(JSON.stringify(schema)).not.toContain('$ref');
   });
 });

@@ -1,3 +1,5 @@
+import { ValidationTypes } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { DtoClass } from './mcp-tool-options.interface';
@@ -6,7 +8,24 @@ import { DtoClass } from './mcp-tool-options.interface';
 export type JsonSchema = Record<string, unknown>;
 
 const REF_PREFIX = '#/$defs/';
-const OPTIONS = { refPointerPrefix: REF_PREFIX, classTransformerMetadataStorage: defaultMetadataStorage };
+/**
+ * A custom constraint (`registerDecorator`) says nothing the schema can carry. The library's default turns it
+ * into the property's design type, which for a free-form `Record<string, unknown>` is a `$ref` to a `$defs`
+ * entry named `Object` that no document holds; primitive types keep their `type`.
+ */
+function customConstraintSchema(meta: ValidationMetadata): JsonSchema {
+  const type: unknown = Reflect.getMetadata('design:type', (meta.target as DtoClass).prototype as object, meta.propertyName);
+  if (type === String) return { type: 'string' };
+  if (type === Number) return { type: 'number' };
+  if (type === Boolean) return { type: 'boolean' };
+  return {};
+}
+
+const OPTIONS = {
+  refPointerPrefix: REF_PREFIX,
+  classTransformerMetadataStorage: defaultMetadataStorage,
+  additionalConverters: { [ValidationTypes.CUSTOM_VALIDATION]: customConstraintSchema },
+};
 
 /** Property defaults come from the DTO's initialisers (`limit = 10`): they are documented and not required. */
 function withDefaults(dto: DtoClass, schema: JsonSchema): JsonSchema {
