@@ -154,4 +154,17 @@ describe('validateDto()', () => {
       ]);
     });
   });
+
+  it('refuses a constructor or __proto__ key anywhere, naming its path, instead of crashing class-transformer', async () => {
+    const own = (json: string): unknown => JSON.parse(json) as unknown;
+    expect(issuesOf(await validateDto(NoteInput, own('{"title":"x","tags":[{"label":"a","constructor":1}]}')))).toEqual([
+      { field: 'tags[0].constructor', message: 'is a reserved key name (constructor and __proto__ are not accepted)' },
+    ]);
+    expect(issuesOf(await validateDto(NoteInput, own('{"title":"x","owner":{"name":"A","__proto__":{"admin":true}}}')))).toEqual([
+      { field: 'owner.__proto__', message: 'is a reserved key name (constructor and __proto__ are not accepted)' },
+    ]);
+    expect(issuesOf(await validateDto(NoteInput, own('{"constructor":{"prototype":{}}}')))).toEqual([
+      { field: 'constructor', message: 'is a reserved key name (constructor and __proto__ are not accepted)' },
+    ]);
+  });
 });

@@ -24,6 +24,30 @@ function issuesOf(errors: readonly ValidationError[], parent = ''): FieldIssue[]
   return issues;
 }
 
+/**
+ * Keys class-transformer cannot take: it reads `value.constructor` as the type to build (a `constructor` key
+ * made it throw, answered 500), and assigns `__proto__` as the new object's prototype.
+ */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['constructor', '__proto__']);
+
+/**
+ * The path of the first reserved key in `plain` (`documents[0].metadata.constructor`), found without recursion.
+ * The body's parse limits (depth, elements) bound the walk.
+ */
+function reservedKeyPath(plain: object): string | undefined {
+  const pending: { value: object; path: string }[] = [{ value: plain, path: '' }];
+  while (pending.length > 0) {
+    const { value, path } = pending.pop() as { value: object; path: string };
+    const entries = Array.isArray(value) ? value.map((item, index) => [`[${index}]`, item] as const) : Object.entries(value).map(([key, item]) => [key, item] as const);
+    for (const [key, item] of entries) {
+      const at = key.startsWith('[') ? `${path}${key}` : path ? `${path}.${key}` : key;
+      if (!Array.isArray(value) && RESERVED_KEYS.has(key)) return at;
+      if (item !== null && typeof item === 'object') pending.push({ value: item as object, path: at });
+    }
+  }
+  return undefined;
+}
+
 export type DtoValidation<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: FieldIssue[] };
 
 /**
@@ -41,6 +65,8 @@ export async function validateDto<T extends object>(
   if (typeof plain !== 'object' || Array.isArray(plain)) {
     return { ok: false, issues: [{ field: what, message: 'must be a JSON object' }] };
   }
+  const reserved = reservedKeyPath(plain);
+  if (reserved) return { ok: false, issues: [{ field: reserved, message: 'is a reserved key name (constructor and __proto__ are not accepted)' }] };
   const value = plainToInstance(dto, plain);
   const errors = await validate(value, {
     whitelist: true,
