@@ -65,7 +65,7 @@ export async function validateDto<T extends object>(
   if (typeof plain !== 'object' || Array.isArray(plain)) {
     return { ok: false, issues: [{ field: what, message: 'must be a JSON object' }] };
   }
-  const reserved = reservedKeyPath(plain);
+  const reserved = reservedKeyPath(plain as object);
   if (reserved) return { ok: false, issues: [{ field: reserved, message: 'is a reserved key name (constructor and __proto__ are not accepted)' }] };
   const value = plainToInstance(dto, plain);
   const errors = await validate(value, {

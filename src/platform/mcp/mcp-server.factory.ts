@@ -19,6 +19,7 @@ import { requestLogger } from './request-logger';
 import { InFlightCalls } from './in-flight-calls';
 import { MCP_SERVER_NAME } from './mcp.constants';
 import { decodeResourceCursor, encodeResourceCursor, ResourceListPosition } from './resource-cursor';
+import { RESOURCES_LIST_PARAMS, RESOURCES_READ_PARAMS } from './resource-request-params';
 import { InvalidResourceCursorError, ResourceRegistry } from './resource.registry';
 import { ToolDoor, ToolOutput } from './tool-call.interface';
 import { ToolInvoker } from './tool-invoker.service';
@@ -124,10 +125,10 @@ export class McpServerFactory {
       })),
     }));
     // One page of one template at a time; the cursor says which template and where in it.
-    server.setRequestHandler('resources/list', async (request) => {
+    server.setRequestHandler('resources/list', { params: RESOURCES_LIST_PARAMS }, async (params) => {
       const listing = this.resources.list().filter((t) => t.list && allowed(t.scopes));
       const invalid = (): ProtocolError => new ProtocolError(ProtocolErrorCode.InvalidParams, 'Invalid cursor');
-      const position = decodeResourceCursor(request.params?.cursor, listing.length);
+      const position = decodeResourceCursor(params.cursor, listing.length);
       if (!position) throw invalid();
       const template = listing[position.template];
       if (!template?.list) return { resources: [] };
@@ -148,8 +149,8 @@ export class McpServerFactory {
             : undefined;
       return { resources: page.resources.map((r) => ({ ...r })), ...(next ? { nextCursor: encodeResourceCursor(next) } : {}) };
     });
-    server.setRequestHandler('resources/read', async (request, ctx): Promise<ReadResourceResult> => {
-      const uri = request.params.uri;
+    server.setRequestHandler('resources/read', { params: RESOURCES_READ_PARAMS }, async (params, ctx): Promise<ReadResourceResult> => {
+      const uri = params.uri;
       const requestId = caller.requestId();
       const logger = requestLogger(this.pino, { request_id: requestId });
       let outcome = 'ok';
