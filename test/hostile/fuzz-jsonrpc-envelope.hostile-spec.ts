@@ -15,7 +15,7 @@ import { assertEchoAnswers } from './support/liveness';
  * no `/health/live` probe took over 2 s. Replay with FUZZ_SEED=<seed>.
  */
 
-/** Minimal envelopes the fuzz found (seeds 7 and 20261202), replayed on every run; each is an open src bug. */
+/** Minimal envelopes the fuzz found (seeds 7 and 20261202), replayed on every run; each was a bug, fixed since. */
 const FOUND: readonly (readonly [bug: string, body: string])[] = [
   ['resources/read without params: -32603 carrying the raw Zod issue list, not -32602', '{"jsonrpc":"2.0","id":0,"method":"resources/read"}'],
   ['resources/read with a non-string uri: same', '{"jsonrpc":"2.0","id":0,"method":"resources/read","params":{"uri":1}}'],
@@ -64,7 +64,7 @@ describe(`fuzz: JSON-RPC envelopes on /mcp, both protocol eras (seed ${settings.
     expect(report.slowestMs).toBeLessThan(PROBE_BOUND_MS);
   }
 
-  it.each(FOUND)('replays a found envelope [src bug: %s]', async (bug, body) => {
+  it.each(FOUND)('replays a found envelope [was: %s]', async (bug, body) => {
     const answer = await send(`${fuzz.url}/mcp`, 'POST', body, mcpHeaders(fuzz.key, 'mcp-2025', 'tools/list'), CALL_TIMEOUT_MS);
     expect({ bug, problems: problemsOf(answer) }).toEqual({ bug, problems: [] });
     await assertStillServing();

@@ -42,7 +42,7 @@ const TOOLS = [
 
 /**
  * The minimal counterexamples the fuzz has found (with seeds 20261202, 7 and 99), replayed on every run
- * whatever the seed. Each is a src bug, open when this was written: see the reason next to it.
+ * whatever the seed. Each was a bug, fixed since: the reason is what it used to answer, and why.
  */
 const FOUND: readonly (readonly [tool: string, bug: string, argumentsJson: string])[] = [
   ['sql_list_tables', 'deep nesting: class-transformer recursion, then JSON.stringify in the audit digest throws in a finally (-32603 / 500)', `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`],
@@ -144,12 +144,12 @@ describe(`fuzz: every tool's arguments, through /mcp (both eras) and POST /v1/to
     await assertStillServing();
   }, 120_000);
 
-  it.each(FOUND)('replays a found counterexample: %s [src bug: %s]', async (name, _bug, argumentsJson) => {
+  it.each(FOUND)('replays a found counterexample: %s [was: %s]', async (name, _bug, argumentsJson) => {
     await callEverywhere(name, new RawJson(argumentsJson, argumentsJson), false);
     await assertStillServing();
   });
 
-  it('[src bug: concurrent rag_ingest of one new source races on its unique key, status error / 500] answers the same ingest from every door at once', async () => {
+  it('answers the same ingest of one new source from every door at once [was: a race on its unique key, status error / 500]', async () => {
     await callEverywhere('rag_ingest', { documents: [{ text: 'one text, three doors', source: `race/${Date.now()}` }] }, true);
     await assertStillServing();
   });

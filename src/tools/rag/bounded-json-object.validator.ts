@@ -7,6 +7,9 @@ export interface JsonBounds {
   readonly maxKeys: number;
 }
 
+/** jsonb cannot hold U+0000 (PostgreSQL refuses the `\u0000` escape). */
+const NUL_PROBLEM = 'must not contain U+0000 in a key or a string (jsonb cannot hold it)';
+
 /**
  * The first bound `value` breaks, as a message (`has more than 256 keys`), or undefined when it is a JSON
  * object within `bounds`. Walks with an explicit stack and stops at the first excess, so a hostile object
@@ -24,8 +27,10 @@ export function jsonBoundsProblem(value: unknown, bounds: JsonBounds): string | 
       keys += children.length;
       if (keys > bounds.maxKeys) return `must have at most ${bounds.maxKeys} keys in all`;
     } else if (node.length > bounds.maxKeys) return `must have at most ${bounds.maxKeys} array items in all`;
+    if (!Array.isArray(node) && Object.keys(node).some((key) => key.includes('\0'))) return NUL_PROBLEM;
     for (const child of children) {
       if (typeof child === 'object' && child !== null) pending.push({ value: child as object, depth: depth + 1 });
+      else if (typeof child === 'string' && child.includes('\0')) return NUL_PROBLEM;
     }
   }
   if (Buffer.byteLength(JSON.stringify(value), 'utf8') > bounds.maxBytes) return `must be at most ${bounds.maxBytes} bytes as JSON`;

@@ -12,6 +12,7 @@ import {
   IsString,
   IsUUID,
   Length,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -24,18 +25,23 @@ import { MAX_DOCUMENT_BYTES_CEILING, MAX_DOCUMENTS_PER_INGEST, MAX_SOURCE_LENGTH
 
 export const RAG_SEARCH_MODES = ['hybrid', 'vector', 'text'] as const;
 
+/** PostgreSQL text and jsonb cannot hold U+0000 (the insert failed, answered `error`): refuse it up front. */
+const NoNulCharacter = (): PropertyDecorator => Matches(/^[^\0]*$/, { message: '$property must not contain U+0000 (PostgreSQL text cannot hold it)' });
+
 /** One document handed to rag_ingest. */
 export class RagIngestDocument {
   @JSONSchema({ description: 'The text, plain or Markdown (headings are kept as context), at most RAG_MAX_DOCUMENT_BYTES bytes as UTF-8 (1 MiB by default)' })
   @IsString()
   @MinLength(1)
   @MaxLength(MAX_DOCUMENT_BYTES_CEILING)
+  @NoNulCharacter()
   text!: string;
 
   @JSONSchema({ description: 'A title to show with the results' })
   @IsOptional()
   @IsString()
   @Length(1, MAX_TITLE_LENGTH)
+  @NoNulCharacter()
   title?: string;
 
   @JSONSchema({
@@ -44,6 +50,7 @@ export class RagIngestDocument {
   @IsOptional()
   @IsString()
   @Length(1, MAX_SOURCE_LENGTH)
+  @NoNulCharacter()
   source?: string;
 
   @JSONSchema({
@@ -97,6 +104,7 @@ export class RagSearchFilter {
   @IsOptional()
   @IsString()
   @Length(1, MAX_SOURCE_LENGTH)
+  @NoNulCharacter()
   source?: string;
 
   @JSONSchema({ description: 'Only documents whose metadata contains all these keys with these values (JSON containment); bounded like a document\'s metadata' })
@@ -110,6 +118,7 @@ export class RagSearchInput {
   @JSONSchema({ description: 'What to look for: a question, keywords, or "quoted phrases" (-word excludes a word in text mode)' })
   @IsString()
   @Length(1, 2000)
+  @NoNulCharacter()
   query!: string;
 
   @JSONSchema({ description: 'How many chunks to answer' })
@@ -192,14 +201,17 @@ export class RagListDocumentsInput {
   @Max(200)
   limit = 20;
 
+  @JSONSchema({ description: 'How many documents to skip, for the next pages (at most 1,000,000)' })
   @IsInt()
   @Min(0)
+  @Max(1_000_000)
   offset = 0;
 
   @JSONSchema({ description: 'Only the document with this source' })
   @IsOptional()
   @IsString()
   @Length(1, MAX_SOURCE_LENGTH)
+  @NoNulCharacter()
   source?: string;
 }
 

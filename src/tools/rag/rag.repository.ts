@@ -145,20 +145,29 @@ export class RagRepository {
     return this.dataSource.transaction(async (manager) => {
       let id: string;
       if (replacing) {
-        await manager.query('DELETE FROM rag_chunks WHERE document_id = $1', [replacing]);
+        // The row first: its lock orders concurrent replacements, and the DELETE after it (a new snapshot) then
+        // sees the chunks the previous one committed (deleted first, it missed them: a duplicate ordinal).
         await manager.query(
           `UPDATE rag_documents SET title = $2, metadata = $3::jsonb, content = $4, content_sha256 = $5, embedder = $6, dim = $7,
              chunk_count = $8, updated_at = now() WHERE id = $1`,
           [replacing, document.title, JSON.stringify(document.metadata), document.content, document.sha256, document.embedder, document.dim, document.chunks.length],
         );
+        await manager.query('DELETE FROM rag_chunks WHERE document_id = $1', [replacing]);
         id = replacing;
       } else {
+        // Two callers ingesting one new source at once: the second waits for the first's row and replaces it
+        // (a plain INSERT failed the second on the unique key, answered `error`).
         const [row] = (await manager.query(
           `INSERT INTO rag_documents (source, title, metadata, content, content_sha256, embedder, dim, chunk_count)
-           VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8) RETURNING id`,
+           VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8)
+           ON CONFLICT (source) WHERE source IS NOT NULL DO UPDATE SET title = EXCLUDED.title, metadata = EXCLUDED.metadata, content = EXCLUDED.content,
+             content_sha256 = EXCLUDED.content_sha256, embedder = EXCLUDED.embedder, dim = EXCLUDED.dim,
+             chunk_count = EXCLUDED.chunk_count, updated_at = now()
+           RETURNING id`,
           [document.source, document.title, JSON.stringify(document.metadata), document.content, document.sha256, document.embedder, document.dim, document.chunks.length],
         )) as { id: string }[];
         id = row.id;
+        await manager.query('DELETE FROM rag_chunks WHERE document_id = $1', [id]);
       }
       await this.insertChunks(manager, id, document);
       return id;
