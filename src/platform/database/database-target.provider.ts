@@ -1,15 +1,25 @@
 import { Provider } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { getToken } from '@willsoto/nestjs-prometheus';
 import { PinoLogger } from 'nestjs-pino';
+import { Counter } from 'prom-client';
 import { Environment } from '../../config/environment';
 import { DATABASE_TARGET, DatabaseTarget, embeddedTarget, externalTarget } from './database-target';
+import { EMBEDDED_DATABASE_RESTARTS_TOTAL } from './embedded-database.metrics';
 import { EmbeddedPostgres } from './embedded/embedded-postgres';
 
-/** DB_URL when set; otherwise starts the embedded PostgreSQL (first run initialises DB_DATA_DIR). */
+/**
+ * DB_URL when set; otherwise starts the embedded PostgreSQL (first run initialises DB_DATA_DIR). A worker
+ * that dies is restarted by EmbeddedPostgres itself; each restart is logged and counted here.
+ */
 export const databaseTargetProvider: Provider = {
   provide: DATABASE_TARGET,
-  inject: [ConfigService, PinoLogger],
-  useFactory: async (config: ConfigService<Environment, true>, logger: PinoLogger): Promise<DatabaseTarget> => {
+  inject: [ConfigService, PinoLogger, getToken(EMBEDDED_DATABASE_RESTARTS_TOTAL)],
+  useFactory: async (
+    config: ConfigService<Environment, true>,
+    logger: PinoLogger,
+    restarts: Counter<string>,
+  ): Promise<DatabaseTarget> => {
     logger.setContext('Database');
     const url = config.get('DB_URL', { infer: true });
     if (url) return externalTarget(url);
@@ -18,6 +28,7 @@ export const databaseTargetProvider: Provider = {
       dataDir,
       log: (level, message, fields) => logger[level](fields ?? {}, message),
       onExit: (exit) => logger.error({ code: exit.code, reason: exit.error?.message }, 'embedded PostgreSQL stopped unexpectedly'),
+      onRestart: (reason) => restarts.inc({ reason }),
     });
     return embeddedTarget(embedded, dataDir);
   },
