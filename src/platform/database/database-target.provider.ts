@@ -4,6 +4,7 @@ import { getToken } from '@willsoto/nestjs-prometheus';
 import { PinoLogger } from 'nestjs-pino';
 import { Counter } from 'prom-client';
 import { Environment } from '../../config/environment';
+import { BootFailure, isFileSystemError } from '../lifecycle/boot-failure';
 import { DATABASE_TARGET, DatabaseTarget, embeddedTarget, externalTarget } from './database-target';
 import { EMBEDDED_DATABASE_RESTARTS_TOTAL } from './embedded-database.metrics';
 import { EmbeddedPostgres } from './embedded/embedded-postgres';
@@ -24,12 +25,28 @@ export const databaseTargetProvider: Provider = {
     const url = config.get('DB_URL', { infer: true });
     if (url) return externalTarget(url);
     const dataDir = config.get('DB_DATA_DIR', { infer: true });
-    const embedded = await EmbeddedPostgres.start({
-      dataDir,
-      log: (level, message, fields) => logger[level](fields ?? {}, message),
-      onExit: (exit) => logger.error({ code: exit.code, reason: exit.error?.message }, 'embedded PostgreSQL stopped unexpectedly'),
-      onRestart: (reason) => restarts.inc({ reason }),
-    });
+    let embedded: EmbeddedPostgres;
+    try {
+      embedded = await EmbeddedPostgres.start({
+        dataDir,
+        log: (level, message, fields) => logger[level](fields ?? {}, message),
+        onExit: (exit) => logger.error({ code: exit.code, reason: exit.error?.message }, 'embedded PostgreSQL stopped unexpectedly'),
+        onRestart: (reason) => restarts.inc({ reason }),
+      });
+    } catch (error) {
+      if (isFileSystemError(error)) {
+        throw new BootFailure(
+          `the embedded database cannot use DB_DATA_DIR=${dataDir} (${error.code} on ${error.path})`,
+          'Make it a directory this user can create and write, set DB_DATA_DIR to one, or set DB_URL to a PostgreSQL server',
+          { cause: error },
+        );
+      }
+      throw new BootFailure(
+        `the embedded database in DB_DATA_DIR=${dataDir} did not start (${(error as Error).message})`,
+        'See the log lines above; set DB_URL to use a PostgreSQL server instead',
+        { cause: error },
+      );
+    }
     return embeddedTarget(embedded, dataDir);
   },
 };
