@@ -8,8 +8,8 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { Environment } from './config/environment';
 import { redactUrl } from './config/redact-url';
-import { ConfigValidationError } from './config/validate-environment';
 import { ApiKeyStore } from './platform/auth/api-key.store';
+import { BootLogger, bootFailureMessage } from './platform/lifecycle/boot-failure';
 import { installGracefulShutdown } from './platform/lifecycle/graceful-shutdown';
 import { HttpDrain } from './platform/lifecycle/http-drain';
 import { applyHttpTimeouts } from './platform/lifecycle/http-timeouts';
@@ -19,6 +19,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(await AppModule.forRoot(), {
     bodyParser: false,
     bufferLogs: true,
+    abortOnError: false,
+    logger: new BootLogger(),
   });
   configureApp(app);
   const config = app.get<ConfigService<Environment, true>>(ConfigService);
@@ -61,8 +63,8 @@ const start = process.argv.includes('--stdio')
   ? async (): Promise<void> => bootstrapStdio(await AppModule.forRoot({ stdio: true }))
   : bootstrap;
 
+/** One line on stderr (in stdio mode too), never a stack trace: what failed and what to do. */
 start().catch((error: unknown) => {
-  const message = error instanceof ConfigValidationError ? error.message : `Startup failed: ${(error as Error).message}`;
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${bootFailureMessage(error)}\n`);
   process.exit(1);
 });

@@ -241,6 +241,16 @@ export class Environment {
   @MinLength(1)
   DB_DATA_DIR = './data/pglite';
 
+  /**
+   * Readiness with the embedded database: one query (or transaction) may hold its single session this
+   * long before `/health/ready` reports it down; shorter holds are judged busy, not broken.
+   */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  DB_EMBEDDED_BUSY_LIMIT_SECONDS = 120;
+
   /** Load the deterministic sample data into an empty embedded database at boot. */
   @EnvFlag()
   @IsBoolean()

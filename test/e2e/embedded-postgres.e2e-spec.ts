@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
+import { EmbeddedPostgres } from '../../src/platform/database/embedded/embedded-postgres';
 import {
-  EmbeddedPostgres,
   EmbeddedPostgresExit,
   EmbeddedPostgresLogLevel,
-} from '../../src/platform/database/embedded/embedded-postgres';
+  EmbeddedRestartReason,
+} from '../../src/platform/database/embedded/embedded-postgres.interface';
+import { waitFor } from '../support/wait';
 
 interface LogLine {
   readonly level: EmbeddedPostgresLogLevel;
@@ -25,9 +27,9 @@ async function connectTo(db: EmbeddedPostgres): Promise<Client> {
   return client;
 }
 
-function portAccepts(port: number): Promise<boolean> {
+function socketAccepts(path: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ path });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -36,16 +38,38 @@ function portAccepts(port: number): Promise<boolean> {
   });
 }
 
+/** Inodes of the TCP sockets this process listens on (Linux), from /proc/net/tcp{,6} and /proc/self/fd. */
+function listeningTcpInodes(): string[] {
+  const listening = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(table)) continue;
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[3] === '0A') listening.add(fields[9]); // state LISTEN; field 9 is the inode
+    }
+  }
+  return readdirSync('/proc/self/fd')
+    .map((fd) => {
+      try {
+        return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((inode): inode is string => inode !== undefined && listening.has(inode));
+}
+
 /** Threads of this process (Linux); a worker thread is one of them. */
 function threadCount(): number | undefined {
   return existsSync('/proc/self/task') ? readdirSync('/proc/self/task').length : undefined;
 }
 
-describe('EmbeddedPostgres (PGlite in a worker thread, over TCP)', () => {
+describe('EmbeddedPostgres (PGlite in a worker thread, on an owner-only Unix socket)', () => {
   const root = mkdtempSync(join(tmpdir(), 'embedded-postgres-'));
   const dataDir = join(root, 'nested', 'pglite');
   const logs: LogLine[] = [];
   const exits: EmbeddedPostgresExit[] = [];
+  const restarts: EmbeddedRestartReason[] = [];
   let db: EmbeddedPostgres | undefined;
   let client: Client | undefined;
   let threadsBefore: number | undefined;
@@ -55,6 +79,8 @@ describe('EmbeddedPostgres (PGlite in a worker thread, over TCP)', () => {
       dataDir,
       log: (level, message, fields) => logs.push({ level, message, fields }),
       onExit: (exit) => exits.push(exit),
+      onRestart: (reason) => restarts.push(reason),
+      restartBackoff: { initialMs: 200 },
     });
 
   beforeAll(async () => {
@@ -73,7 +99,7 @@ describe('EmbeddedPostgres (PGlite in a worker thread, over TCP)', () => {
 
   it('creates the data directory and serves PostgreSQL 18 to node-postgres (extended protocol)', async () => {
     expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
-    expect(db?.url).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres\?sslmode=disable$/);
+    expect(db?.url).toBe(`postgres://postgres@localhost:5432/postgres?host=${encodeURIComponent(join(dataDir, 'socket'))}`);
     expect(logs.some((line) => line.message.includes('initialised a new data directory'))).toBe(true);
     if (threadsBefore !== undefined) expect(threadCount()).toBeGreaterThan(threadsBefore);
 
@@ -83,6 +109,15 @@ describe('EmbeddedPostgres (PGlite in a worker thread, over TCP)', () => {
     });
     expect(result.rows[0].version).toMatch(/^PostgreSQL 18\./);
     expect(result.rows[0].answer).toBe(42);
+  });
+
+  it('listens only on a Unix socket in an owner-only directory: no TCP port, no access for other users', () => {
+    const socketDir = join(dataDir, 'socket');
+    expect(statSync(socketDir).mode & 0o777).toBe(0o700);
+    const socket = statSync(join(socketDir, '.s.PGSQL.5432'));
+    expect(socket.isSocket()).toBe(true);
+    expect(socket.mode & 0o777).toBe(0o600);
+    if (existsSync('/proc/net/tcp')) expect(listeningTcpInodes()).toEqual([]);
   });
 
   it('creates a table, inserts and reads back', async () => {
@@ -128,6 +163,22 @@ describe('EmbeddedPostgres (PGlite in a worker thread, over TCP)', () => {
     await second.end();
   });
 
+  it('serves concurrent connections on the one session: parameterized queries of each get their own answers', async () => {
+    const [first, second] = await Promise.all([connectTo(db!), connectTo(db!)]);
+    const run = async <T>(query: (i: number) => Promise<T>): Promise<T[]> => {
+      const answers: T[] = [];
+      for (let i = 0; i < 150; i++) answers.push(await query(i));
+      return answers;
+    };
+    const [a, b] = await Promise.all([
+      run((i) => first.query<{ a: number }>({ text: 'SELECT $1::int AS a', values: [i] }).then((r) => r.rows[0])),
+      run((i) => second.query<{ b: string; c: number }>({ text: 'SELECT $1::text AS b, 2 AS c', values: [`t${i}`] }).then((r) => r.rows[0])),
+    ]);
+    expect(a).toEqual(Array.from({ length: 150 }, (_, i) => ({ a: i })));
+    expect(b).toEqual(Array.from({ length: 150 }, (_, i) => ({ b: `t${i}`, c: 2 })));
+    await Promise.all([first.end(), second.end()]);
+  });
+
   it('lets a pool replace a connection while the old one is still closing', async () => {
     const closing: Promise<void>[] = [];
     for (let i = 0; i < 20; i++) {
@@ -166,36 +217,50 @@ describe('EmbeddedPostgres (PGlite in a worker thread, over TCP)', () => {
     expect((await client.query<{ n: string }>('SELECT count(*) AS n FROM items')).rows[0].n).toBe('3');
   }, 20_000);
 
-  it('reports a worker that dies unexpectedly through onExit; restart() brings it back', async () => {
+  it('restarts a worker that dies unexpectedly by itself, reports it through onExit and onRestart', async () => {
     // Simulates a crash: nothing in EmbeddedPostgres asked this worker to end.
-    const worker = (Reflect.get(db!, 'current') as { worker: Worker }).worker;
+    const host = Reflect.get(db!, 'host') as object;
+    const worker = (Reflect.get(host, 'current') as { worker: Worker }).worker;
     await worker.terminate();
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(db!.running).toBe(false);
+    expect(db!.activity()).toEqual({ running: false });
     expect(exits).toHaveLength(1);
     expect(logs.some((line) => line.level === 'error' && line.message.includes('worker died'))).toBe(true);
 
-    await db!.restart();
-    expect(db!.running).toBe(true);
+    await waitFor(() => db!.running, 10_000, 'the worker to be restarted');
+    expect(restarts).toEqual(['requested', 'crash']); // the runaway test's restart(), then this one
     await client!.end().catch(() => undefined);
     client = await connectTo(db!);
     expect((await client.query<{ n: string }>('SELECT count(*) AS n FROM notes')).rows[0].n).toBe('3');
     exits.length = 0;
   }, 20_000);
 
+  it('shows how long the single session has been held, while the worker is blocked in a query', async () => {
+    await waitFor(() => db!.activity().busyMs === undefined, 2_000, 'the session to be idle');
+    const busy = client!.query('SELECT pg_sleep(1.5)');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const during = db!.activity();
+    expect(during.running).toBe(true);
+    expect(during.busyMs).toBeGreaterThanOrEqual(500);
+    await busy;
+    // The answer reaches the client before the worker has written its files and marked the session idle.
+    await waitFor(() => db!.activity().busyMs === undefined, 2_000, 'the session to be idle again');
+  });
+
   it('refuses a second instance on the same data directory while one runs', async () => {
     await expect(EmbeddedPostgres.start({ dataDir })).rejects.toThrow(/already open in this process/);
   });
 
   it('stop() ends the worker, closes the port and releases the directory; a new start sees the data', async () => {
-    const port = Number(new URL(db!.url).port);
+    const socketPath = join(dataDir, 'socket', '.s.PGSQL.5432');
     await client!.end();
     client = undefined;
     await db!.stop();
 
     expect(db!.running).toBe(false);
-    expect(await portAccepts(port)).toBe(false);
+    expect(await socketAccepts(socketPath)).toBe(false);
     expect(existsSync(`${dataDir}.lock`)).toBe(false);
     expect(exits).toEqual([]);
     if (threadsBefore !== undefined) expect(threadCount()).toBeLessThanOrEqual(threadsBefore);

@@ -19,7 +19,9 @@ export class DatabaseLifecycle implements OnApplicationBootstrap, OnApplicationS
   async onApplicationBootstrap(): Promise<void> {
     const seed = this.target.embedded !== undefined && this.config.get('DB_SEED_SAMPLE_DATA', { infer: true });
     const seeded = seed ? await seedSampleData(this.dataSource) : false;
-    this.logger.info({ database: this.target.label, sample_data_loaded: seeded }, 'database ready');
+    // owner: this process serves the embedded database; attached: another process on the same directory does.
+    const role = this.target.embedded?.role;
+    this.logger.info({ database: this.target.label, ...(role && { embedded_role: role }), sample_data_loaded: seeded }, 'database ready');
   }
 
   async onApplicationShutdown(): Promise<void> {

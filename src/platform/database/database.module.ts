@@ -7,11 +7,12 @@ import { DatabasePoolMetrics, dbPoolGauge } from './database-pool.metrics';
 import { DATABASE_TARGET, DatabaseTarget } from './database-target';
 import { databaseTargetProvider } from './database-target.provider';
 import { DatabaseHealth } from './database.health';
+import { embeddedRestartsCounter } from './embedded-database.metrics';
 import { runMigrations } from './migrate';
 import { poolSettingsFrom, typeOrmOptions } from './typeorm-options';
 
 @Global()
-@Module({ providers: [databaseTargetProvider], exports: [DATABASE_TARGET] })
+@Module({ providers: [databaseTargetProvider, embeddedRestartsCounter], exports: [DATABASE_TARGET] })
 class DatabaseTargetModule {}
 
 /**

@@ -52,15 +52,19 @@ async function insertRows(db: EntityManager, table: string, columns: string[], r
   }
 }
 
-/** Loads the sample data when the customers table is empty; returns whether it did. Parameterized inserts only. */
+/**
+ * Loads the sample data when the customers table is empty; returns whether it did. Parameterized inserts only.
+ * The check is inside the transaction: on the embedded database, which several processes may share, a
+ * transaction has the session to itself, so two processes booting together cannot both seed.
+ */
 export async function seedSampleData(source: DataSource): Promise<boolean> {
-  const [{ count }] = (await source.query('SELECT count(*)::int AS count FROM customers')) as { count: number }[];
-  if (count > 0) return false;
-  const data = generateSampleData();
-  await source.transaction(async (manager) => {
+  return source.transaction(async (manager) => {
+    const [{ count }] = (await manager.query('SELECT count(*)::int AS count FROM customers')) as { count: number }[];
+    if (count > 0) return false;
+    const data = generateSampleData();
     await insertRows(manager, 'customers', ['id', 'name', 'email', 'created_at'], data.customers.map((c, i) => [i + 1, c.name, c.email, c.createdAt]));
     await insertRows(manager, 'orders', ['customer_id', 'amount', 'created_at'], data.orders.map((o) => [o.customer, o.amount, o.createdAt]));
     await manager.query(`SELECT setval(pg_get_serial_sequence('customers', 'id'), (SELECT max(id) FROM customers))`);
+    return true;
   });
-  return true;
 }

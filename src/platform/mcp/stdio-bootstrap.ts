@@ -1,29 +1,24 @@
-import { ConsoleLogger, DynamicModule, LogLevel } from '@nestjs/common';
+import { DynamicModule } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { Environment } from '../../config/environment';
 import { redactUrl } from '../../config/redact-url';
+import { BootLogger } from '../lifecycle/boot-failure';
 import { installGracefulShutdown } from '../lifecycle/graceful-shutdown';
 import { McpStdioServer } from './mcp-stdio.server';
-
-/** Nest's own logger until pino takes over (and for buffered lines flushed on a failed boot): stderr only. */
-class StderrConsoleLogger extends ConsoleLogger {
-  protected override printMessages(messages: unknown[], context?: string, logLevel?: LogLevel, _stream?: 'stdout' | 'stderr', errorStack?: unknown): void {
-    super.printMessages(messages, context, logLevel, 'stderr', errorStack);
-  }
-}
 
 /**
  * `node dist/main.js --stdio`: the application without an HTTP listener, serving MCP on stdin/stdout.
  * Exits 0 when the client closes stdin or on SIGTERM/SIGINT, after closing the application.
- * `root` must be built with `{ stdio: true }` so that logs go to stderr: stdout carries only JSON-RPC.
+ * `root` must be built with `{ stdio: true }` so that logs go to stderr: stdout carries only JSON-RPC. A failed
+ * boot rejects; main.ts prints one line on stderr.
  */
 export async function bootstrapStdio(root: DynamicModule): Promise<void> {
   const app = await NestFactory.createApplicationContext(root, {
     bufferLogs: true,
     abortOnError: false,
-    logger: new StderrConsoleLogger(),
+    logger: new BootLogger(),
   });
   const logger = app.get(Logger);
   app.useLogger(logger);

@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataDirLock } from './data-dir-lock';
+import { DataDirInUseError, DataDirLock } from './data-dir-lock';
 
 const NO_SUCH_PID = 2 ** 31 - 2;
 
@@ -25,6 +25,22 @@ describe('DataDirLock', () => {
     lock.release();
     expect(existsSync(lockPath)).toBe(false);
     DataDirLock.acquire(dataDir).release();
+  });
+
+  it('lets only one process replace a stale lock: while another holds <lock>.takeover, it is "in use"', () => {
+    writeHolder({ pid: NO_SUCH_PID, hostname: hostname() });
+    mkdirSync(`${lockPath}.takeover`);
+    expect(DataDirLock.isHeld(dataDir)).toBe(false);
+    expect(() => DataDirLock.acquire(dataDir)).toThrow(DataDirInUseError);
+    expect(JSON.parse(readFileSync(lockPath, 'utf8'))).toMatchObject({ pid: NO_SUCH_PID }); // not removed
+
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(`${lockPath}.takeover`, old, old); // left by a process that died mid-takeover: cleared
+    expect(() => DataDirLock.acquire(dataDir)).toThrow(DataDirInUseError);
+    const lock = DataDirLock.acquire(dataDir);
+    expect(DataDirLock.isHeld(dataDir)).toBe(true);
+    expect(existsSync(`${lockPath}.takeover`)).toBe(false);
+    lock.release();
   });
 
   it('refuses a directory held by a live process on this host', () => {

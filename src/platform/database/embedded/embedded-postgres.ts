@@ -1,110 +1,79 @@
 import { mkdirSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
-import { DataDirLock } from './data-dir-lock';
-import type {
-  EmbeddedPostgresWorkerData,
-  HostToWorkerMessage,
-  WorkerToHostMessage,
-} from './embedded-postgres.messages';
-
-export type EmbeddedPostgresLogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-/** Receives everything EmbeddedPostgres has to say; map it onto the application logger. */
-export type EmbeddedPostgresLogger = (
-  level: EmbeddedPostgresLogLevel,
-  message: string,
-  fields?: Record<string, unknown>,
-) => void;
-
-/** Why the worker thread ended when nobody asked it to. */
-export interface EmbeddedPostgresExit {
-  readonly code: number;
-  readonly error?: Error;
-}
+import { connect } from 'node:net';
+import { resolve } from 'node:path';
+import { DataDirInUseError, DataDirLock } from './data-dir-lock';
+import {
+  EmbeddedActivity,
+  EmbeddedPostgresExit,
+  EmbeddedPostgresLogger,
+  EmbeddedRestartReason,
+} from './embedded-postgres.interface';
+import { EmbeddedSocket, locateEmbeddedSocket, prepareEmbeddedSocket, socketUrl } from './embedded-socket';
+import { EmbeddedWorkerHost, RestartBackoff } from './embedded-worker-host';
 
 export interface EmbeddedPostgresOptions {
   /** PGDATA directory, created if missing (the server passes DB_DATA_DIR). */
   readonly dataDir: string;
-  /** Loopback port; 0 (default) lets the system choose. A restart keeps the port it got. */
-  readonly port?: number;
   /**
-   * Connections accepted at once (default 4). PGlite has ONE session: the socket server multiplexes
-   * connections onto it message by message and gives an open transaction exclusive use, but session
-   * state (SET, named prepared statements, temp tables) is shared by every connection. Use a pool of
-   * size 1; the spare slots let a pool open a replacement connection while the old one is still
-   * closing (with 1, that connection is dropped) and let a short-lived second client through.
+   * Connections accepted at once (default 16: every process on the data directory brings its own). PGlite
+   * has ONE session: the socket server multiplexes connections onto it message by message and gives an
+   * open transaction exclusive use, but session state (SET, named prepared statements, temp tables) is
+   * shared by every connection. Each process uses a pool of size 1.
    */
   readonly maxConnections?: number;
-  /** Deadline for the worker to be listening (default 60 s; the first start runs initdb). */
+  /** Deadline for the worker to be listening, or for the owner's socket to answer (default 60 s; initdb). */
   readonly startTimeoutMs?: number;
+  /** Delays between restarts of a worker that keeps dying (default 1 s doubling to 30 s; stable after 60 s). */
+  readonly restartBackoff?: Partial<RestartBackoff>;
+  /** false: refuse to start when another process owns the data directory (default true: attach to it). */
+  readonly attach?: boolean;
   readonly log?: EmbeddedPostgresLogger;
-  /** Called when the worker thread dies unexpectedly (not on stop/restart). `restart()` brings it back. */
+  /** Called when the worker thread dies unexpectedly (not on stop/restart); it is then restarted by itself. */
   readonly onExit?: (exit: EmbeddedPostgresExit) => void;
+  /** Called after each restart, with why it happened. */
+  readonly onRestart?: (reason: EmbeddedRestartReason) => void;
 }
 
-interface RunningWorker {
-  readonly worker: Worker;
-  readonly exited: Promise<number>;
-  /** Set before we stop or terminate it, so the exit is not reported as a crash. */
-  expected: boolean;
-}
+/** `owner`: this process runs PGlite and serves the socket; `attached`: it uses another process's socket. */
+export type EmbeddedRole = 'owner' | 'attached';
 
-type ReadyMessage = Extract<WorkerToHostMessage, { type: 'ready' }>;
-
-const WORKER_FILE = 'embedded-postgres.worker';
-const DEFAULT_MAX_CONNECTIONS = 4;
+const DEFAULT_MAX_CONNECTIONS = 16;
 const DEFAULT_START_TIMEOUT_MS = 60_000;
 const DEFAULT_STOP_TIMEOUT_MS = 5_000;
+const DEFAULT_BACKOFF: RestartBackoff = { initialMs: 1_000, maxMs: 30_000, stableAfterMs: 60_000 };
+/** How often an attached process checks that the owner still holds the data directory. */
+const OWNER_CHECK_MS = 500;
+const SOCKET_POLL_MS = 200;
 
-/**
- * Runs the worker from TypeScript sources (ts-jest, where the compiler is installed as a dev
- * dependency): compiles the one worker file in memory and evaluates it as CommonJS, resolving its
- * imports from its own folder. From dist/ the compiled worker file is started directly instead.
- */
-const TYPESCRIPT_WORKER_LOADER = `
-const { readFileSync } = require('node:fs');
-const { createRequire } = require('node:module');
-const { dirname } = require('node:path');
-const { runInThisContext } = require('node:vm');
-const { workerData } = require('node:worker_threads');
-const filename = workerData.entry;
-const requireFromEntry = createRequire(filename);
-const ts = requireFromEntry('typescript');
-const { outputText } = ts.transpileModule(readFileSync(filename, 'utf8'), {
-  fileName: filename,
-  compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-});
-const loaded = { exports: {} };
-runInThisContext('(function (exports, require, module, __filename, __dirname) {' + outputText + '\\n})', {
-  filename,
-})(loaded.exports, requireFromEntry, loaded, filename, dirname(filename));
-`;
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
-function createWorker(data: EmbeddedPostgresWorkerData): Worker {
-  if (extname(__filename) === '.ts') {
-    const entry = join(__dirname, `${WORKER_FILE}.ts`);
-    return new Worker(TYPESCRIPT_WORKER_LOADER, { eval: true, workerData: { ...data, entry } });
-  }
-  return new Worker(join(__dirname, `${WORKER_FILE}.js`), { workerData: data });
-}
-
-/** PostgreSQL server-log severities that deserve more than debug in the application log. */
-function levelOf(line: string): EmbeddedPostgresLogLevel {
-  if (/\b(?:FATAL|PANIC):/.test(line)) return 'error';
-  if (/\bWARNING:/.test(line)) return 'warn';
-  return 'debug'; // LOG lines, and ERROR/STATEMENT lines of client queries (those reach the client anyway)
+function socketAccepts(path: string): Promise<boolean> {
+  return new Promise((done) => {
+    const probe = connect({ path });
+    probe.once('connect', () => {
+      probe.destroy();
+      done(true);
+    });
+    probe.once('error', () => done(false));
+  });
 }
 
 /**
- * PostgreSQL 18 in-process (PGlite, WASM) for a first run with no infrastructure, served on a loopback
- * port so `pg` and TypeORM reach it exactly as they reach a real server. The database runs in a worker
- * thread: a runaway query blocks that thread, not the event loop. PGlite ignores statement_timeout and
- * cancel requests, so the cure for a runaway query is `restart()`: the thread is terminated and a new
- * one opens the same data directory. Committed data survives it: PGlite writes the WAL through to the
- * files at every commit and replays it on open (without fsync, so a power loss can still cost the last
- * commits).
+ * PostgreSQL 18 in-process (PGlite, WASM) for a first run with no infrastructure, served on a Unix
+ * socket in an owner-only directory (`<dataDir>/socket/`) so that `pg` and TypeORM reach it exactly as
+ * they reach a real server, and no other local user can.
+ *
+ * One process owns a data directory (its lock): it runs PGlite in a worker thread (a runaway query blocks
+ * that thread, not the event loop) and serves the socket. A process started later on the same directory
+ * (stdio next to HTTP, a second IDE) attaches to that socket instead, and sees the same data. When the
+ * owner goes away, the first attached process to notice takes the lock over and serves the same socket
+ * path; the others' connections fail until then (answered `retry`) and then reach the new owner. Nothing
+ * acknowledged is lost: PGlite writes the WAL through to the files at every commit and replays it on open
+ * (without fsync, so a power loss can still cost the last commits).
+ *
+ * PGlite ignores statement_timeout and cancel requests, so the cure for a runaway query is `restart()`:
+ * the worker is terminated and a new one opens the same data directory. A worker that dies on its own is
+ * restarted the same way, with backoff.
  *
  * @example
  * const db = await EmbeddedPostgres.start({ dataDir: './data/pglite', log: (level, msg) => logger[level](msg) });
@@ -113,181 +82,162 @@ function levelOf(line: string): EmbeddedPostgresLogLevel {
  * await db.stop();
  */
 export class EmbeddedPostgres {
-  private current?: RunningWorker;
-  private port: number;
-  private restarting?: Promise<void>;
+  private host?: EmbeddedWorkerHost;
+  private lock?: DataDirLock;
+  private socket: EmbeddedSocket;
+  private monitor?: NodeJS.Timeout;
+  private takingOver?: Promise<void>;
   private stopping?: Promise<void>;
 
   private constructor(
     /** Absolute path of the data directory. */
     readonly dataDir: string,
     private readonly options: EmbeddedPostgresOptions,
-    private readonly lock: DataDirLock,
   ) {
-    this.port = options.port ?? 0;
+    this.socket = locateEmbeddedSocket(dataDir);
   }
 
-  /** Creates the data directory if needed, takes its lock and resolves once the server listens. */
+  /**
+   * Creates the data directory if needed and owns it (takes its lock, starts PGlite, listens), or attaches
+   * to the process that owns it. Resolves once the socket answers.
+   */
   static async start(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
     const dataDir = resolve(options.dataDir);
     mkdirSync(dataDir, { recursive: true });
-    const lock = DataDirLock.acquire(dataDir);
-    const embedded = new EmbeddedPostgres(dataDir, options, lock);
-    try {
-      await embedded.launch(embedded.port);
-    } catch (error) {
-      lock.release();
-      throw error;
-    }
-    return embedded;
+    const db = new EmbeddedPostgres(dataDir, options);
+    await db.open();
+    return db;
   }
 
   /** Connection string; PGlite accepts any user, password and database name and always serves `postgres`. */
   get url(): string {
-    return `postgres://postgres@127.0.0.1:${this.port}/postgres?sslmode=disable`;
+    return socketUrl(this.socket);
   }
 
-  /** True while a worker thread serves the database. */
+  get role(): EmbeddedRole {
+    return this.host ? 'owner' : 'attached';
+  }
+
+  /** Where it listens: `socket.dir` is node-postgres' `host`. */
+  get socketPath(): string {
+    return this.socket.path;
+  }
+
+  /** True while the database is served: by this process's worker, or (attached) by the owner. */
   get running(): boolean {
-    return this.current !== undefined;
+    return this.host ? this.host.running : !this.stopping;
   }
 
   /**
-   * Terminates the worker (whatever it is running) and opens the data directory in a new one on the
-   * same port. Connections of the old worker are cut. Concurrent calls share one restart.
+   * Liveness and how long the single session has been held, without queueing behind what holds it. An
+   * attached process cannot see the owner's worker: it reports running, and its health check pings.
    */
-  restart(): Promise<void> {
-    if (this.stopping) return Promise.reject(new Error('embedded PostgreSQL is stopped'));
-    this.restarting ??= this.relaunch().finally(() => (this.restarting = undefined));
-    return this.restarting;
+  activity(): EmbeddedActivity {
+    return this.host ? this.host.activity() : { running: this.running };
   }
 
   /**
-   * Closes the database cleanly (shutdown checkpoint) and ends the worker; terminates it if it does not
-   * answer within `timeoutMs` (e.g. busy with a runaway query). Releases the data directory.
+   * Owner: terminates the worker (whatever it is running) and opens the data directory in a new one on
+   * the same socket; connections of the old worker are cut; concurrent calls share one restart. Attached:
+   * nothing to restart here (the owner's worker is not ours); resolves at once.
+   */
+  async restart(reason: EmbeddedRestartReason = 'requested'): Promise<void> {
+    if (this.stopping) throw new Error('embedded PostgreSQL is stopped');
+    if (this.host) await this.host.restart(reason);
+    else this.log('warn', 'a query outlived its deadline on an embedded database another process owns; only the owner can end it', { reason });
+  }
+
+  /**
+   * Owner: closes the database cleanly (shutdown checkpoint) and ends the worker, terminating it if it does
+   * not answer within `timeoutMs`; releases the data directory, which an attached process then takes over.
    */
   stop(timeoutMs = DEFAULT_STOP_TIMEOUT_MS): Promise<void> {
-    this.stopping ??= this.shutDown(timeoutMs);
+    clearInterval(this.monitor);
+    this.stopping ??= (async () => {
+      await this.takingOver?.catch(() => undefined);
+      try {
+        await this.host?.stop(timeoutMs);
+      } finally {
+        this.lock?.release();
+      }
+    })();
     return this.stopping;
   }
 
-  private async relaunch(): Promise<void> {
-    const started = performance.now();
-    const running = this.current;
-    if (running) {
-      running.expected = true;
-      this.current = undefined;
-      await running.worker.terminate(); // a busy thread never reads a polite `stop`
-    }
-    try {
-      await this.launch(this.port);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || this.port === 0) throw error;
-      this.log('warn', 'embedded PostgreSQL port was taken meanwhile; listening on another', { port: this.port });
-      await this.launch(0);
-    }
-    this.log('info', 'embedded PostgreSQL restarted', { ms: Math.round(performance.now() - started) });
-  }
-
-  private async shutDown(timeoutMs: number): Promise<void> {
-    await this.restarting?.catch(() => undefined);
-    const running = this.current;
-    try {
-      if (!running) return;
-      running.expected = true;
-      this.current = undefined;
-      running.worker.postMessage({ type: 'stop' } satisfies HostToWorkerMessage);
-      let timer: NodeJS.Timeout | undefined;
-      const graceful = await Promise.race([
-        running.exited.then(() => true),
-        new Promise<false>((done) => (timer = setTimeout(() => done(false), timeoutMs))),
-      ]);
-      clearTimeout(timer);
-      if (!graceful) {
-        this.log('warn', 'embedded PostgreSQL did not stop in time; terminating its worker', { timeoutMs });
-        await running.worker.terminate();
+  /** Owns the data directory, or attaches to its owner; retries owning if the owner vanishes meanwhile. */
+  private async open(): Promise<void> {
+    const deadline = Date.now() + (this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+    for (;;) {
+      try {
+        await this.own();
+        return;
+      } catch (error) {
+        if (!(error instanceof DataDirInUseError) || this.options.attach === false) throw error;
       }
-      this.log('info', 'embedded PostgreSQL stopped', { dataDir: this.dataDir });
-    } finally {
-      this.lock.release();
+      if (await this.attach(deadline)) return;
     }
   }
 
-  /** Starts a worker on `port` and resolves when it listens; on failure the worker is gone. */
-  private async launch(port: number): Promise<void> {
-    const started = performance.now();
-    const worker = createWorker({
-      dataDir: this.dataDir,
-      port,
-      maxConnections: this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
-    });
-    const running: RunningWorker = {
-      worker,
-      exited: new Promise((done) => worker.once('exit', done)),
-      expected: false,
-    };
-    let crash: Error | undefined;
-    worker.on('error', (error) => (crash = error));
-    worker.on('message', (message: WorkerToHostMessage) => {
-      if (message.type === 'log') this.log(levelOf(message.line), message.line.trim(), { source: 'postgres' });
-    });
-
-    let ready: ReadyMessage;
+  /** Takes the lock and starts serving; throws DataDirInUseError when a live process holds the lock. */
+  private async own(): Promise<void> {
+    const lock = DataDirLock.acquire(this.dataDir);
     try {
-      ready = await this.waitForReady(running, () => crash);
+      const socket = prepareEmbeddedSocket(this.dataDir);
+      this.host = await EmbeddedWorkerHost.start({
+        dataDir: this.dataDir,
+        socketPath: socket.path,
+        maxConnections: this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+        startTimeoutMs: this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+        backoff: { ...DEFAULT_BACKOFF, ...this.options.restartBackoff },
+        log: (level, message, fields) => this.log(level, message, fields),
+        onExit: this.options.onExit,
+        onRestart: this.options.onRestart,
+      });
+      this.socket = socket;
+      this.lock = lock;
     } catch (error) {
-      running.expected = true;
-      await worker.terminate();
+      lock.release();
       throw error;
     }
-    this.port = ready.port;
-    this.current = running;
-    void running.exited.then((code) => this.onWorkerExit(running, code, crash));
-    const what = ready.initialized ? 'initialised a new data directory' : 'opened its data directory';
-    this.log('info', `embedded PostgreSQL ${what}`, {
-      dataDir: this.dataDir,
-      port: this.port,
-      ms: Math.round(performance.now() - started),
-    });
   }
 
-  private waitForReady(running: RunningWorker, crash: () => Error | undefined): Promise<ReadyMessage> {
-    const timeoutMs = this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
-    return new Promise<ReadyMessage>((resolveReady, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`embedded PostgreSQL did not start within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      const settle = (): void => {
-        clearTimeout(timer);
-        running.worker.off('message', onMessage);
-      };
-      const onMessage = (message: WorkerToHostMessage): void => {
-        if (message.type === 'ready') {
-          settle();
-          resolveReady(message);
-        } else if (message.type === 'failed') {
-          settle();
-          const failure = new Error(`embedded PostgreSQL failed to start: ${message.message}`);
-          reject(Object.assign(failure, { code: message.code }));
-        }
-      };
-      running.worker.on('message', onMessage);
-      void running.exited.then((code) => {
-        settle();
-        reject(crash() ?? new Error(`embedded PostgreSQL worker exited with code ${code} while starting`));
-      });
-    });
+  /** Waits for the owner's socket to answer; false when the owner let go meanwhile (then try to own). */
+  private async attach(deadline: number): Promise<boolean> {
+    for (;;) {
+      const socket = locateEmbeddedSocket(this.dataDir);
+      if (await socketAccepts(socket.path)) {
+        this.socket = socket;
+        this.monitor = setInterval(() => this.checkOwner(), OWNER_CHECK_MS);
+        this.monitor.unref();
+        this.log('info', 'attached to the embedded database another process owns', { dataDir: this.dataDir, socket: socket.path });
+        return true;
+      }
+      if (!DataDirLock.isHeld(this.dataDir)) return false;
+      if (Date.now() > deadline) {
+        throw new Error(`the process that owns ${this.dataDir} does not answer on ${socket.path}; stop it, or wait until it has started`);
+      }
+      await sleep(SOCKET_POLL_MS);
+    }
   }
 
-  private onWorkerExit(running: RunningWorker, code: number, error: Error | undefined): void {
-    if (running.expected) return;
-    if (this.current === running) this.current = undefined;
-    this.log('error', 'embedded PostgreSQL worker died', { code, reason: error?.message });
-    this.options.onExit?.({ code, error });
+  /** Attached: when the owner has let go of the data directory (exited, killed), try to take it over. */
+  private checkOwner(): void {
+    if (this.takingOver || this.stopping || DataDirLock.isHeld(this.dataDir)) return;
+    this.takingOver = this.own()
+      .then(
+        () => {
+          clearInterval(this.monitor);
+          this.log('warn', 'the process that owned the embedded database is gone; this process owns it now', { dataDir: this.dataDir });
+        },
+        (error: unknown) => {
+          // Another attached process won the race (it serves the same socket path), or the start failed.
+          if (!(error instanceof DataDirInUseError)) this.log('error', 'could not take over the embedded database', { reason: (error as Error).message });
+        },
+      )
+      .finally(() => (this.takingOver = undefined));
   }
 
-  private log(level: EmbeddedPostgresLogLevel, message: string, fields?: Record<string, unknown>): void {
+  private log(level: Parameters<EmbeddedPostgresLogger>[0], message: string, fields?: Record<string, unknown>): void {
     this.options.log?.(level, message, fields);
   }
 }

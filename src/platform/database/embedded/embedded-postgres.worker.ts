@@ -1,13 +1,13 @@
 /* istanbul ignore file -- runs in a worker thread, where jest's coverage cannot see; the e2e spec drives it */
 /**
  * Worker-thread entry of EmbeddedPostgres: PGlite (PostgreSQL 18 compiled to WASM, pgvector loaded) on a
- * data directory, served over the PostgreSQL wire protocol on a loopback port. PGlite runs each query
+ * data directory, served over the PostgreSQL wire protocol on a Unix socket. PGlite runs each query
  * synchronously inside WASM, so a long query blocks this thread only, never the server's event loop.
  *
  * Everything imported at run time comes from node or from packages: when running from TypeScript
  * sources, EmbeddedPostgres compiles this one file in memory (see embedded-postgres.ts).
  */
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
@@ -19,6 +19,33 @@ import type {
   WorkerToHostMessage,
 } from './embedded-postgres.messages';
 
+const IDLE_CHECK_MS = 500;
+
+/**
+ * Keeps `busySince` (shared memory) current around the socket server's calls into PGlite: set when a
+ * protocol message starts, cleared once no message runs and no transaction is open (checked after each
+ * message, and every half second for a transaction the socket server rolled back for a client that left).
+ * The host reads it while this thread is blocked in WASM and can answer nothing.
+ */
+function trackBusy(db: PGlite, busySince: BigInt64Array): void {
+  let inFlight = 0;
+  const exec = db.execProtocolRawStream.bind(db);
+  const settle = (): void => {
+    if (inFlight === 0 && !db.isInTransaction()) Atomics.store(busySince, 0, 0n);
+  };
+  db.execProtocolRawStream = async (message, options) => {
+    if (Atomics.load(busySince, 0) === 0n) Atomics.store(busySince, 0, BigInt(Date.now()));
+    inFlight++;
+    try {
+      return await exec(message, options);
+    } finally {
+      inFlight--;
+      settle();
+    }
+  };
+  setInterval(settle, IDLE_CHECK_MS).unref();
+}
+
 async function serve(host: MessagePort, options: EmbeddedPostgresWorkerData): Promise<void> {
   const send = (message: WorkerToHostMessage): void => host.postMessage(message);
   const initialized = !existsSync(join(options.dataDir, 'PG_VERSION'));
@@ -29,12 +56,10 @@ async function serve(host: MessagePort, options: EmbeddedPostgresWorkerData): Pr
       return true;
     },
   });
-  const server = new PGLiteSocketServer({
-    db,
-    host: '127.0.0.1',
-    port: options.port,
-    maxConnections: options.maxConnections,
-  });
+  trackBusy(db, new BigInt64Array(options.busySince));
+  // A socket file left by a process that died: the data directory's lock is ours, so nobody serves it.
+  rmSync(options.socketPath, { force: true });
+  const server = new PGLiteSocketServer({ db, path: options.socketPath, maxConnections: options.maxConnections });
   server.addEventListener('error', (event) => {
     const detail: unknown = (event as Event & { detail?: unknown }).detail;
     const reason = detail instanceof Error ? detail.message : String(detail);
@@ -42,7 +67,9 @@ async function serve(host: MessagePort, options: EmbeddedPostgresWorkerData): Pr
   });
   try {
     await server.start();
+    chmodSync(options.socketPath, 0o600); // its directory is already owner-only; this is a second lock
   } catch (error) {
+    await server.stop().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }
@@ -55,13 +82,13 @@ async function serve(host: MessagePort, options: EmbeddedPostgresWorkerData): Pr
       .then(() => db.close())
       .catch((error: unknown) => send({ type: 'log', line: `WARNING:  close: ${String(error)}` }))
       .finally(() => {
+        rmSync(options.socketPath, { force: true });
         send({ type: 'stopped' });
         host.close();
       });
   });
 
-  const address = server.getServerConn();
-  send({ type: 'ready', port: Number(address.slice(address.lastIndexOf(':') + 1)), initialized });
+  send({ type: 'ready', initialized });
 }
 
 if (!parentPort) throw new Error('embedded-postgres.worker must run in a worker thread');
