@@ -4,13 +4,16 @@ const transform = {
 };
 // node, plus Node's own typed-array constructors in each test realm (test/support/node-environment.ts).
 const common = { moduleFileExtensions: ['js', 'json', 'ts'], testEnvironment: '<rootDir>/test/support/node-environment.ts', transform };
+// Projects that use PostgreSQL and Redis: their global setup creates the test role and database when absent,
+// and stops the run with one message when a service is not there (unit specs need neither).
+const services = { globalSetup: '<rootDir>/test/support/global-setup.ts' };
 
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'] },
-    { ...common, displayName: 'e2e', rootDir: '.', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    { ...common, ...services, displayName: 'e2e', rootDir: '.', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
     // One call must never crash, freeze or starve the server: each case ends by proving others still get answers.
-    { ...common, displayName: 'hostile', rootDir: '.', testMatch: ['<rootDir>/test/hostile/**/*.hostile-spec.ts'] },
+    { ...common, ...services, displayName: 'hostile', rootDir: '.', testMatch: ['<rootDir>/test/hostile/**/*.hostile-spec.ts'] },
   ],
   collectCoverageFrom: ['src/**/*.ts', '!src/main.ts', '!src/**/*.spec.ts'],
   coverageReporters: ['text-summary', 'lcov'],

@@ -6,6 +6,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { bootBanner } from './boot-banner';
 import { Environment } from './config/environment';
 import { redactUrl } from './config/redact-url';
 import { ApiKeyStore } from './platform/auth/api-key.store';
@@ -16,7 +17,7 @@ import { applyHttpTimeouts } from './platform/lifecycle/http-timeouts';
 import { bootstrapStdio } from './platform/mcp/stdio-bootstrap';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(await AppModule.forRoot(), {
+  const app = await NestFactory.create<NestExpressApplication>(await AppModule.forRoot({ terminal: process.stdout.isTTY }), {
     bodyParser: false,
     bufferLogs: true,
     abortOnError: false,
@@ -49,18 +50,14 @@ async function bootstrap(): Promise<void> {
     `mcp-tool-server listening on ${url}`,
     'Bootstrap',
   );
-  const generatedKey = app.get(ApiKeyStore).generatedKey;
-  if (generatedKey) {
-    process.stderr.write(
-      `\nDevelopment API key (generated for this run; set API_KEY_PRIMARY to keep one):\n  ${generatedKey}\n` +
-        `Try: curl -H "Authorization: Bearer ${generatedKey}" ${url}/metrics\n\n`,
-    );
+  if (config.get('ENVIRONMENT', { infer: true }) === 'development') {
+    process.stderr.write(bootBanner({ url, generatedKey: app.get(ApiKeyStore).generatedKey }));
   }
 }
 
 /** `--stdio`: MCP over stdin/stdout for a local client (no HTTP listener, no API key, logs on stderr). */
 const start = process.argv.includes('--stdio')
-  ? async (): Promise<void> => bootstrapStdio(await AppModule.forRoot({ stdio: true }))
+  ? async (): Promise<void> => bootstrapStdio(await AppModule.forRoot({ stdio: true, terminal: process.stderr.isTTY }))
   : bootstrap;
 
 /** One line on stderr (in stdio mode too), never a stack trace: what failed and what to do. */

@@ -7,6 +7,8 @@ export interface AppConfigOptions {
   readonly envFile?: boolean;
   /** Serving over stdio: no API key is required in any environment. */
   readonly stdio?: boolean;
+  /** The log lines go to a terminal: LOG_FORMAT defaults to text in development. */
+  readonly terminal?: boolean;
 }
 
 /** Loads `.env` and the environment once, validates them, and makes ConfigService global. */
@@ -17,6 +19,6 @@ export function appConfigModule(options: AppConfigOptions = {}): Promise<Dynamic
     skipProcessEnv: true,
     ignoreEnvFile: options.envFile === false,
     envFilePath: '.env',
-    validate: (raw) => validateEnvironment(raw, { stdio: options.stdio }),
+    validate: (raw) => validateEnvironment(raw, { stdio: options.stdio, terminal: options.terminal }),
   });
 }

@@ -433,8 +433,10 @@ export class Environment {
   @Max(1)
   TRACE_SAMPLING_RATE = 1.0;
 
+  /** Defaults to text in development when the logs go only to a terminal, json otherwise (see validateEnvironment). */
+  @IsOptional()
   @IsIn(LOG_FORMATS)
-  LOG_FORMAT: (typeof LOG_FORMATS)[number] = 'json';
+  LOG_FORMAT?: (typeof LOG_FORMATS)[number];
 
   @IsIn(LOG_OUTPUTS)
   LOG_OUTPUT: (typeof LOG_OUTPUTS)[number] = 'stdout';

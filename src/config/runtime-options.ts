@@ -4,6 +4,8 @@ import type { DestinationStream } from 'pino';
 export interface RuntimeOptions {
   /** Serving MCP over stdio: stdout belongs to JSON-RPC, so logs go to stderr. */
   readonly stdio?: boolean;
+  /** The log lines go to a terminal (stdout, or stderr under stdio): LOG_FORMAT defaults to text in development. */
+  readonly terminal?: boolean;
   /** Read `.env` from the working directory (default true). */
   readonly envFile?: boolean;
   /** Where log lines go instead of stdout/stderr (tests capture logs with it). */

@@ -57,6 +57,18 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ ENVIRONMENT: 'staging', API_KEY_PRIMARY: key, HOST: '10.1.2.3' }).HOST).toBe('10.1.2.3');
   });
 
+  it('logs text for a person at a terminal in development, JSON everywhere else', () => {
+    const key = 'k'.repeat(32);
+    const format = (env: Record<string, string>, terminal: boolean): string | undefined =>
+      validateEnvironment(env, { terminal }).LOG_FORMAT;
+    expect(format({}, true)).toBe('text');
+    expect(format({}, false)).toBe('json');
+    expect(format({ ENVIRONMENT: 'production', API_KEY_PRIMARY: key }, true)).toBe('json');
+    expect(format({ LOG_OUTPUT: 'both' }, true)).toBe('json');
+    expect(format({ LOG_FORMAT: 'json' }, true)).toBe('json');
+    expect(format({ LOG_FORMAT: 'text', ENVIRONMENT: 'staging', API_KEY_PRIMARY: key }, false)).toBe('text');
+  });
+
   it('lists every bad variable at once, naming each one and what it expects', () => {
     const problems = problemsOf({
       PORT: 'eighty',

@@ -26,6 +26,8 @@ function describe(error: ValidationError): string {
 /** How the process serves: over stdio no API key is used (the caller is the local process owner). */
 export interface ValidationContext {
   readonly stdio?: boolean;
+  /** The log lines go to a terminal (a person reads them): LOG_FORMAT then defaults to text in development. */
+  readonly terminal?: boolean;
 }
 
 function crossFieldProblems(env: Environment, context: ValidationContext): string[] {
@@ -74,5 +76,7 @@ export function validateEnvironment(raw: Record<string, unknown>, context: Valid
   if (problems.length === 0) problems.push(...crossFieldProblems(env, context));
   if (problems.length > 0) throw new ConfigValidationError(problems);
   env.HOST ??= env.ENVIRONMENT === 'development' ? '127.0.0.1' : '0.0.0.0';
+  // Text for a person at a terminal; a file (LOG_OUTPUT=file or both) and anything piped get JSON.
+  env.LOG_FORMAT ??= env.ENVIRONMENT === 'development' && context.terminal && env.LOG_OUTPUT === 'stdout' ? 'text' : 'json';
   return env;
 }

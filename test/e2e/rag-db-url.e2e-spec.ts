@@ -22,8 +22,9 @@ describe('RAG store in a separate database (RAG_DB_URL)', () => {
     kit = await createMcpTestKit({ imports: [DatabaseModule, RagModule], env: { DB_URL: TEST_DB_URL, RAG_DB_URL: ragDb.url } });
   }, 120_000);
   afterAll(async () => {
-    await kit.close();
-    await ragDb.stop();
+    // Optional: when beforeAll failed, the embedded database must still stop, or jest never exits.
+    await kit?.close();
+    await ragDb?.stop();
     rmSync(root, { recursive: true, force: true });
   });
 

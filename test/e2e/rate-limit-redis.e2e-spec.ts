@@ -82,8 +82,9 @@ describe('rate limiting in Redis', () => {
       t = await createTestApp(redisEnv(redis.url, { RATE_LIMIT_RPM: '2' }));
     });
     afterAll(async () => {
-      await t.close();
-      await redis.stop();
+      // Optional: when beforeAll failed, the redis-server child must still stop, or jest never exits.
+      await t?.close();
+      await redis?.stop();
     });
 
     it('reports the outage, stays up, and enforces limits again after recovery', async () => {

@@ -13,7 +13,7 @@ import { McpModule } from '../../src/platform/mcp/mcp.module';
 import { McpServerFactory } from '../../src/platform/mcp/mcp-server.factory';
 import { MetricsModule } from '../../src/platform/metrics/metrics.module';
 import { withEnvironment } from './environment';
-import { TEST_DB_URL } from './test-database';
+import { assertTestDatabaseConnects, TEST_DB_URL } from './test-database';
 import { LogCapture } from './log-capture';
 
 export interface McpTestKitOptions {
@@ -42,6 +42,7 @@ export interface McpTestKit {
  * await kit.close();
  */
 export async function createMcpTestKit(options: McpTestKitOptions): Promise<McpTestKit> {
+  await assertTestDatabaseConnects();
   const logs = new LogCapture();
   // nestjs-pino keeps the first app's logger for the process; start each kit with its own.
   __resetOutOfContextForTests();
@@ -58,8 +59,14 @@ export async function createMcpTestKit(options: McpTestKitOptions): Promise<McpT
     })
     class McpTestKitModule {}
     const context = await NestFactory.createApplicationContext(McpTestKitModule, { bufferLogs: true, abortOnError: false });
-    context.useLogger(context.get(Logger));
-    await context.init();
+    try {
+      context.useLogger(context.get(Logger));
+      await context.init();
+    } catch (error) {
+      // Init hooks that ran before the failure may have opened connections: close them, or jest never exits.
+      await context.close().catch(() => undefined);
+      throw error;
+    }
     return context;
   });
   const server = app.get(McpServerFactory).create({

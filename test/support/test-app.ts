@@ -8,7 +8,7 @@ import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { createApiKey } from '../factories/api-key.factory';
 import { withEnvironment } from './environment';
-import { TEST_DB_URL } from './test-database';
+import { assertTestDatabaseConnects, TEST_DB_URL } from './test-database';
 import { LogCapture } from './log-capture';
 import { ProbeController } from './probe.controller';
 
@@ -31,6 +31,7 @@ export async function createTestApp(
   env: Record<string, string> = {},
   options: { imports?: (Type<unknown> | DynamicModule)[] } = {},
 ): Promise<TestApp> {
+  await assertTestDatabaseConnects();
   const primaryKey = env.API_KEY_PRIMARY ?? createApiKey();
   const logs = new LogCapture();
   // nestjs-pino keeps the first app's logger for the process; start each app with its own.
@@ -46,8 +47,14 @@ export async function createTestApp(
       bufferLogs: true,
       abortOnError: false,
     });
-    configureApp(created);
-    await created.listen(0, '127.0.0.1');
+    try {
+      configureApp(created);
+      await created.listen(0, '127.0.0.1');
+    } catch (error) {
+      // Init hooks that ran before the failure may have opened connections: close them, or jest never exits.
+      await created.close().catch(() => undefined);
+      throw error;
+    }
     return created;
   });
   return {
