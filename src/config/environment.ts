@@ -234,7 +234,7 @@ export class Environment {
   @IsNumber()
   @Min(0.001)
   @Max(3600)
-  DB_QUERY_TIMEOUT_SECONDS = 30;
+  DB_QUERY_TIMEOUT_SECONDS = 25;
 
   /** Data directory of the embedded PostgreSQL used when DB_URL is unset (created if missing). */
   @IsString()
