@@ -44,8 +44,8 @@ const ignore = (): void => undefined;
  * messages run first come, first served, so after its Sync a connection waits behind the others. A
  * connection that leaves mid-cycle gets a Sync run on its behalf (this ends the error state in which the
  * session ignores everything until a Sync, and commits its implicit transaction as the next connection's
- * Sync used to), then the others go on. COPY FROM STDIN is not a concern: PGlite cannot serve it over the
- * wire at all.
+ * Sync used to), then the others go on. COPY FROM STDIN needs no turn of its own: PGlite cannot serve it
+ * over the wire at all (it shuts its database down).
  */
 export class SessionQueue {
   private queue: Queued[] = [];
