@@ -4,8 +4,8 @@
  * data directory, served over the PostgreSQL wire protocol on a Unix socket. PGlite runs each query
  * synchronously inside WASM, so a long query blocks this thread only, never the server's event loop.
  *
- * Everything imported at run time comes from node or from packages: when running from TypeScript
- * sources, EmbeddedPostgres compiles this one file in memory (see embedded-postgres.ts).
+ * When running from TypeScript sources, EmbeddedWorkerHost compiles this file and the local files it
+ * imports in memory (see embedded-worker-host.ts).
  */
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import type {
   HostToWorkerMessage,
   WorkerToHostMessage,
 } from './embedded-postgres.messages';
+import { SessionQueue } from './session-queue';
 
 const IDLE_CHECK_MS = 500;
 
@@ -60,6 +61,9 @@ async function serve(host: MessagePort, options: EmbeddedPostgresWorkerData): Pr
   // A socket file left by a process that died: the data directory's lock is ours, so nobody serves it.
   rmSync(options.socketPath, { force: true });
   const server = new PGLiteSocketServer({ db, path: options.socketPath, maxConnections: options.maxConnections });
+  // Its own queue lets the extended-protocol messages of several connections interleave on the one
+  // session; connection handlers take the queue from the server when a connection arrives.
+  (server as unknown as { queryQueue: SessionQueue }).queryQueue = new SessionQueue(db);
   server.addEventListener('error', (event) => {
     const detail: unknown = (event as Event & { detail?: unknown }).detail;
     const reason = detail instanceof Error ? detail.message : String(detail);

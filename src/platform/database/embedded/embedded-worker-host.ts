@@ -51,26 +51,38 @@ const WORKER_FILE = 'embedded-postgres.worker';
 
 /**
  * Runs the worker from TypeScript sources (ts-jest, where the compiler is installed as a dev
- * dependency): compiles the one worker file in memory and evaluates it as CommonJS, resolving its
- * imports from its own folder. From dist/ the compiled worker file is started directly instead.
+ * dependency): compiles the worker file in memory and evaluates it as CommonJS, and so the local
+ * TypeScript files it imports (a relative specifier naming a `.ts` file); anything else is required from
+ * the importing file's folder. From dist/ the compiled worker file is started directly instead.
  */
 const TYPESCRIPT_WORKER_LOADER = `
-const { readFileSync } = require('node:fs');
+const { existsSync, readFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
-const { dirname } = require('node:path');
+const { dirname, resolve } = require('node:path');
 const { runInThisContext } = require('node:vm');
 const { workerData } = require('node:worker_threads');
-const filename = workerData.entry;
-const requireFromEntry = createRequire(filename);
-const ts = requireFromEntry('typescript');
-const { outputText } = ts.transpileModule(readFileSync(filename, 'utf8'), {
-  fileName: filename,
-  compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-});
-const loaded = { exports: {} };
-runInThisContext('(function (exports, require, module, __filename, __dirname) {' + outputText + '\\n})', {
-  filename,
-})(loaded.exports, requireFromEntry, loaded, filename, dirname(filename));
+const ts = createRequire(workerData.entry)('typescript');
+const modules = new Map();
+function load(filename) {
+  const cached = modules.get(filename);
+  if (cached) return cached.exports;
+  const loaded = { exports: {} };
+  modules.set(filename, loaded);
+  const requireFromFile = createRequire(filename);
+  const requireLocal = (specifier) => {
+    const local = specifier.startsWith('.') ? resolve(dirname(filename), specifier + '.ts') : '';
+    return local && existsSync(local) ? load(local) : requireFromFile(specifier);
+  };
+  const { outputText } = ts.transpileModule(readFileSync(filename, 'utf8'), {
+    fileName: filename,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  });
+  runInThisContext('(function (exports, require, module, __filename, __dirname) {' + outputText + '\\n})', {
+    filename,
+  })(loaded.exports, requireLocal, loaded, filename, dirname(filename));
+  return loaded.exports;
+}
+load(workerData.entry);
 `;
 
 function createWorker(data: EmbeddedPostgresWorkerData): Worker {
