@@ -10,8 +10,6 @@ describe('health and metrics', () => {
     afterAll(() => t.close());
 
     it('answers /health in the Terminus shape with a memory check and a timestamp', async () => {
-      const probe = await t.http.get('/health');
-      process.stderr.write(`HEALTHDEBUG ${probe.status} heap=${Math.round(process.memoryUsage().heapUsed / 1048576)}MB ${JSON.stringify(probe.body)}\n`);
       const res = await t.http.get('/health').expect(200);
       expect(res.body).toMatchObject({
         status: 'ok',

@@ -12,7 +12,7 @@ import { LoggingModule } from '../../src/platform/logging/logging.module';
 import { McpModule } from '../../src/platform/mcp/mcp.module';
 import { McpServerFactory } from '../../src/platform/mcp/mcp-server.factory';
 import { MetricsModule } from '../../src/platform/metrics/metrics.module';
-import { withEnvironment } from './environment';
+import { IN_PROCESS_APP_ENV, withEnvironment } from './environment';
 import { assertTestDatabaseConnects, TEST_DB_URL } from './test-database';
 import { LogCapture } from './log-capture';
 
@@ -46,7 +46,7 @@ export async function createMcpTestKit(options: McpTestKitOptions): Promise<McpT
   const logs = new LogCapture();
   // nestjs-pino keeps the first app's logger for the process; start each kit with its own.
   __resetOutOfContextForTests();
-  const app = await withEnvironment({ LOG_LEVEL: 'debug', DB_URL: TEST_DB_URL, ...options.env }, async () => {
+  const app = await withEnvironment({ LOG_LEVEL: 'debug', DB_URL: TEST_DB_URL, ...IN_PROCESS_APP_ENV, ...options.env }, async () => {
     @Module({
       imports: [
         await appConfigModule({ envFile: false }),

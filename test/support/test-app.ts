@@ -7,7 +7,7 @@ import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { createApiKey } from '../factories/api-key.factory';
-import { withEnvironment } from './environment';
+import { IN_PROCESS_APP_ENV, withEnvironment } from './environment';
 import { assertTestDatabaseConnects, TEST_DB_URL } from './test-database';
 import { LogCapture } from './log-capture';
 import { ProbeController } from './probe.controller';
@@ -36,7 +36,7 @@ export async function createTestApp(
   const logs = new LogCapture();
   // nestjs-pino keeps the first app's logger for the process; start each app with its own.
   __resetOutOfContextForTests();
-  const app = await withEnvironment({ LOG_LEVEL: 'debug', DB_URL: TEST_DB_URL, API_KEY_PRIMARY: primaryKey, ...env }, async () => {
+  const app = await withEnvironment({ LOG_LEVEL: 'debug', DB_URL: TEST_DB_URL, ...IN_PROCESS_APP_ENV, API_KEY_PRIMARY: primaryKey, ...env }, async () => {
     @Module({
       imports: [await AppModule.forRoot({ envFile: false, logStream: logs }), ...(options.imports ?? [])],
       controllers: [ProbeController],
