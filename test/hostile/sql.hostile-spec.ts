@@ -11,9 +11,9 @@ import { errorOf, resultOf } from '../support/tool-results';
 
 const MAX_RESULT_BYTES = 8 * 1024 * 1024;
 const MAX_FIELD_BYTES = 1024 * 1024;
-const RESULT_CAP = `the result exceeds SQL_MAX_RESULT_BYTES (${MAX_RESULT_BYTES} bytes); select fewer rows or columns`;
+const RESULT_CAP = `returns more than SQL_MAX_RESULT_BYTES (${MAX_RESULT_BYTES} bytes); select fewer rows or columns`;
 const fieldCap = (bytes: number): string =>
-  `a field of the result exceeds SQL_MAX_FIELD_BYTES (${MAX_FIELD_BYTES} bytes; one has ${bytes}); select a shorter value, e.g. left(column, n)`;
+  `returns a field longer than SQL_MAX_FIELD_BYTES (${MAX_FIELD_BYTES} bytes; one has ${bytes}); select a shorter value, e.g. left(column, n)`;
 const EXTENSION_DENIED = 'function crosstab belongs to extension tablefunc and is not allowed; see SQL_ALLOWED_EXTENSION_FUNCTIONS';
 const CROSSTAB = "SELECT * FROM crosstab('SELECT 1, 2, 3') AS t(row_name int, value int)";
 

@@ -14,8 +14,8 @@ const MARKER = /'(mcp_result_cap_[0-9a-f]{12}):/.exec(cappedSql('SELECT 1', [{ d
 
 describe('toSqlToolException', () => {
   it.each([
-    ['field', 600_000_000, 'a field of the result exceeds SQL_MAX_FIELD_BYTES (1048576 bytes; one has 600000000); select a shorter value, e.g. left(column, n)'],
-    ['result', 8_400_011, 'the result exceeds SQL_MAX_RESULT_BYTES (8388608 bytes); select fewer rows or columns'],
+    ['field', 600_000_000, 'returns a field longer than SQL_MAX_FIELD_BYTES (1048576 bytes; one has 600000000); select a shorter value, e.g. left(column, n)'],
+    ['result', 8_400_011, 'returns more than SQL_MAX_RESULT_BYTES (8388608 bytes); select fewer rows or columns'],
   ])('answers the %s cap as invalid naming the setting and its value, never the SQL', (limit, bytes, expected) => {
     const error = serverError('22P02', `invalid input syntax for type bigint: "${MARKER}:${limit}:${bytes}"`, '42');
     const mapped = toSqlToolException(error, 30, 'sql', CAPS) as InvalidArgumentsException;

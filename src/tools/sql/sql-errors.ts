@@ -73,8 +73,8 @@ function resultCapException(error: PostgresErrorFields, caps: ResultCaps, field:
   if (breach === undefined) return undefined;
   const message =
     breach.limit === 'field'
-      ? `a field of the result exceeds SQL_MAX_FIELD_BYTES (${caps.maxFieldBytes} bytes; one has ${breach.bytes}); select a shorter value, e.g. left(column, n)`
-      : `the result exceeds SQL_MAX_RESULT_BYTES (${caps.maxResultBytes} bytes); select fewer rows or columns`;
+      ? `returns a field longer than SQL_MAX_FIELD_BYTES (${caps.maxFieldBytes} bytes; one has ${breach.bytes}); select a shorter value, e.g. left(column, n)`
+      : `returns more than SQL_MAX_RESULT_BYTES (${caps.maxResultBytes} bytes); select fewer rows or columns`;
   return new InvalidArgumentsException([{ field, message }]);
 }
 
