@@ -1,4 +1,5 @@
-import { findBodyLimitViolation, nestsDeeperThan } from './body-limits';
+import { exceedsJsonDepth } from '../json/json-depth';
+import { findBodyLimitViolation } from './body-limits';
 
 const limits = { maxDepth: 4, maxElements: 3 };
 
@@ -43,8 +44,8 @@ describe('findBodyLimitViolation', () => {
   });
 });
 
-describe('nestsDeeperThan (raw UTF-8 text)', () => {
-  const deeper = (text: string, max: number): boolean => nestsDeeperThan(Buffer.from(text, 'utf8'), max);
+describe('exceedsJsonDepth on raw UTF-8 bytes (the body parser\'s verify hook)', () => {
+  const deeper = (text: string, max: number): boolean => exceedsJsonDepth(Buffer.from(text, 'utf8'), max);
 
   it('counts open arrays and objects, not the total', () => {
     expect(deeper('[[[]]]', 3)).toBe(false);

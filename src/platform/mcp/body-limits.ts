@@ -1,3 +1,5 @@
+import { exceedsJsonDepth } from '../json/json-depth';
+
 /** Shape limits of a parsed JSON value: how deep it nests, how large any one array or object is. */
 export interface BodyLimits {
   /** BODY_MAX_DEPTH: containers nested in containers; `{}` is depth 1, `{"a":[]}` depth 2. */
@@ -35,42 +37,10 @@ export class BodyLimitError extends Error {
   }
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-
-/**
- * Whether UTF-8 JSON text opens more than `maxDepth` arrays/objects at once: one pass over the bytes that
- * skips strings (multi-byte UTF-8 never holds an ASCII byte), so a too-deep body is refused before
- * `JSON.parse` spends time and memory building it (half a second for 500,000 levels in 1 MB).
- */
-export function nestsDeeperThan(utf8: Uint8Array, maxDepth: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < utf8.length; i += 1) {
-    const byte = utf8[i];
-    if (inString) {
-      if (byte === BACKSLASH) i += 1;
-      else if (byte === QUOTE) inString = false;
-    } else if (byte === QUOTE) {
-      inString = true;
-    } else if (byte === OPEN_BRACKET || byte === OPEN_BRACE) {
-      depth += 1;
-      if (depth > maxDepth) return true;
-    } else if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE) {
-      depth -= 1;
-    }
-  }
-  return false;
-}
-
 /** body-parser `verify` hook: refuses a UTF-8 body over the depth limit before it is parsed. */
 export function verifyBodyDepth(limits: BodyLimits): (req: unknown, res: unknown, body: Buffer, encoding: string) => void {
   return (_req, _res, body, encoding) => {
-    if (encoding === 'utf-8' && nestsDeeperThan(body, limits.maxDepth)) throw new BodyLimitError(depthViolation(limits.maxDepth));
+    if (encoding === 'utf-8' && exceedsJsonDepth(body, limits.maxDepth)) throw new BodyLimitError(depthViolation(limits.maxDepth));
   };
 }
 

@@ -9,7 +9,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { ToolException, ToolFailedException, ToolRetryException } from '../../platform/errors/tool.exception';
 import { CircuitBreaker, CircuitState } from './circuit-breaker';
-import { exceedsJsonDepth } from './json-depth';
+import { exceedsJsonDepth } from '../../platform/json/json-depth';
 import { RestConfig } from './rest.config';
 import {
   UPSTREAM_CIRCUIT_STATE,
