@@ -9,8 +9,8 @@ import { CallOutcome, connectMcpClient, mcpOutcome, restOutcome, startStream, To
 import { sleep } from '../support/wait';
 
 const DEADLINE_MS = 1_000;
-/** A REST tool answers within the upstream deadline plus this. */
-const REST_MARGIN_MS = 400;
+/** A REST tool answers within the upstream deadline plus this (the tool's own deadline is 1 s later; a loaded 2-core machine needs the room). */
+const REST_MARGIN_MS = 800;
 /** The other families answer within this, whatever the upstream does. */
 const OTHER_BOUND_MS = 1_000;
 /** What a client-visible error must never contain: upstream addresses, bodies, driver codes, stacks. */

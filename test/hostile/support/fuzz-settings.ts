@@ -11,7 +11,7 @@ export interface FuzzSettings {
 
 const DEFAULT_SEED = 20261202;
 const DEFAULT_RUNS = 16;
-const DEFAULT_TIME_LIMIT_MS = 10_000;
+const DEFAULT_TIME_LIMIT_MS = 60_000;
 
 function integerFrom(name: string, fallback: number): number {
   const raw = process.env[name];
