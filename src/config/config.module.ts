@@ -1,6 +1,6 @@
 import { DynamicModule } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { validateEnvironment } from './validate-environment';
+import { ConfigService } from '@nestjs/config';
+import { loadEnvironment } from './load-environment';
 
 export interface AppConfigOptions {
   /** Read `.env` from the working directory (default true; tests turn it off). */
@@ -11,14 +11,17 @@ export interface AppConfigOptions {
   readonly terminal?: boolean;
 }
 
-/** Loads `.env` and the environment once, validates them, and makes ConfigService global. */
-export function appConfigModule(options: AppConfigOptions = {}): Promise<DynamicModule> {
-  return ConfigModule.forRoot({
-    isGlobal: true,
-    cache: true,
-    skipProcessEnv: true,
-    ignoreEnvFile: options.envFile === false,
-    envFilePath: '.env',
-    validate: (raw) => validateEnvironment(raw, { stdio: options.stdio, terminal: options.terminal }),
-  });
+/**
+ * Loads `.env`, the environment, secret files and Vault once, validates them, and makes ConfigService global.
+ * The settings live only in ConfigService: a secret read from a file or Vault is never copied into
+ * `process.env` (where child processes and libraries would see it).
+ */
+export async function appConfigModule(options: AppConfigOptions = {}): Promise<DynamicModule> {
+  const env = await loadEnvironment(options);
+  // What ConfigModule.forRoot({ skipProcessEnv: true }) sets: an unset setting never falls back to process.env.
+  const config = Object.assign(new ConfigService(env), { skipProcessEnv: true });
+  return { module: AppConfigModule, global: true, providers: [{ provide: ConfigService, useValue: config }], exports: [ConfigService] };
 }
+
+/** The global module holding the one ConfigService. */
+export class AppConfigModule {}

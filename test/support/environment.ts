@@ -1,6 +1,9 @@
-import { Environment } from '../../src/config/environment';
+import { Environment, SENSITIVE_VARIABLES } from '../../src/config/environment';
+import { fileVariable } from '../../src/config/secret-files';
+import { VAULT_VARIABLES } from '../../src/config/vault-settings';
 
-const CONFIG_VARIABLES = Object.keys(new Environment());
+/** Every setting, plus the secret sources (`<NAME>_FILE`, Vault) that fill settings in. */
+const CONFIG_VARIABLES = [...Object.keys(new Environment()), ...[...SENSITIVE_VARIABLES].map(fileVariable), ...VAULT_VARIABLES];
 
 /**
  * Defaults of an app booted inside the jest process. Its heap check would measure jest's heap, which holds

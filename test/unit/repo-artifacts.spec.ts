@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Environment } from '../../src/config/environment';
+import { Environment, SENSITIVE_VARIABLES } from '../../src/config/environment';
+import { fileVariable } from '../../src/config/secret-files';
+import { VAULT_VARIABLES } from '../../src/config/vault-settings';
 
 const root = join(__dirname, '..', '..');
 const read = (file: string): string => readFileSync(join(root, file), 'utf8');
@@ -8,12 +10,15 @@ const read = (file: string): string => readFileSync(join(root, file), 'utf8');
 describe('.env.example', () => {
   const lines = read('.env.example').split('\n');
 
-  it.each(Object.keys(new Environment()))('documents %s', (name) => {
+  // The settings, and the secret sources read before them: Vault's settings and one example `<NAME>_FILE`.
+  const documented = [...Object.keys(new Environment()), ...VAULT_VARIABLES.filter((name) => name !== 'VAULT_TOKEN_FILE')];
+
+  it.each(documented)('documents %s', (name) => {
     expect(lines.some((line) => line.startsWith(`${name}=`) || line.startsWith(`# ${name}=`))).toBe(true);
   });
 
   it('names no variable the server does not read', () => {
-    const known = new Set(Object.keys(new Environment()));
+    const known = new Set([...documented, ...[...SENSITIVE_VARIABLES].map(fileVariable), ...VAULT_VARIABLES]);
     const named = lines.map((line) => /^(?:# )?([A-Z][A-Z0-9_]+)=/.exec(line)?.[1]).filter(Boolean);
     expect(named.filter((name) => !known.has(name as string))).toEqual([]);
   });

@@ -12,7 +12,7 @@ import { typeOrmOptions } from './typeorm-options';
  * empty. (The embedded default seeds itself at boot.)
  */
 async function main(): Promise<void> {
-  const env = loadEnvironment();
+  const env = await loadEnvironment();
   if (!env.DB_URL) throw new Error('Set DB_URL to the PostgreSQL server to seed (the embedded default seeds itself at boot)');
   const options = typeOrmOptions(env, externalTarget(env.DB_URL));
   const migrated = await runMigrations(options, false);

@@ -1,0 +1,55 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { readSecretFile } from './secret-files';
+import { VaultClient, VaultError } from './vault.client';
+import { VaultSettings } from './vault-settings';
+
+/** The Vault settings checked, or every problem with them (a token's value is never shown). */
+export function checkVaultSettings(raw: Readonly<Record<string, unknown>>): { settings: VaultSettings; problems: string[] } {
+  const known: Record<string, unknown> = {};
+  for (const name of Object.keys(new VaultSettings())) {
+    if (raw[name] !== undefined && raw[name] !== '') known[name] = raw[name];
+  }
+  const settings = plainToInstance(VaultSettings, known, { exposeDefaultValues: true });
+  const problems = validateSync(settings).map(
+    (error) =>
+      `${error.property}=${error.property === 'VAULT_TOKEN' ? '<redacted>' : JSON.stringify(error.value)}: ${Object.values(error.constraints ?? {}).join('; ')}`,
+  );
+  if (problems.length > 0 || !settings.VAULT_SECRET_PATH) return { settings, problems };
+  if (!settings.VAULT_ADDR) problems.push('VAULT_SECRET_PATH: set VAULT_ADDR too (the Vault to read it from)');
+  if (settings.VAULT_TOKEN && settings.VAULT_K8S_ROLE) {
+    problems.push('VAULT_TOKEN and VAULT_K8S_ROLE: both are set; set only one way to log in to Vault');
+  } else if (!settings.VAULT_TOKEN && !settings.VAULT_K8S_ROLE) {
+    problems.push('VAULT_SECRET_PATH: set VAULT_TOKEN (or VAULT_TOKEN_FILE) or VAULT_K8S_ROLE to log in to Vault');
+  }
+  return { settings, problems };
+}
+
+/**
+ * Reads the secret at VAULT_SECRET_PATH (the source is on only when it is set) within VAULT_TIMEOUT_SECONDS,
+ * and returns the values of the settings named in `names` that it holds. Other keys are ignored.
+ * Throws a one-line VaultError when Vault cannot be reached, refuses, or answers something unusable.
+ */
+export async function readVaultSecrets(settings: VaultSettings, names: ReadonlySet<string>): Promise<Record<string, string>> {
+  const path = settings.VAULT_SECRET_PATH;
+  if (!path || !settings.VAULT_ADDR) return {};
+  const signal = AbortSignal.timeout(settings.VAULT_TIMEOUT_SECONDS * 1000);
+  const client = new VaultClient(settings.VAULT_ADDR, settings.VAULT_NAMESPACE, signal, settings.VAULT_TIMEOUT_SECONDS);
+  const token = settings.VAULT_K8S_ROLE
+    ? await client.loginKubernetes(
+        settings.VAULT_K8S_MOUNT,
+        settings.VAULT_K8S_ROLE,
+        await readSecretFile('VAULT_K8S_TOKEN_FILE', settings.VAULT_K8S_TOKEN_FILE).catch((error: Error) => {
+          throw new VaultError(`${error.message}: the service account token for the Kubernetes login`);
+        }),
+      )
+    : (settings.VAULT_TOKEN as string);
+  const data = await client.readKv2(path, token);
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (!names.has(key)) continue;
+    if (typeof value !== 'string') throw new VaultError(`key ${key} of ${path} is not a string`);
+    if (value !== '') values[key] = value;
+  }
+  return values;
+}
