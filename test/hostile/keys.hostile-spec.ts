@@ -6,6 +6,7 @@ import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
 import { runKeysCli } from '../../src/platform/auth/keys.cli';
+import { ResourceRegistry } from '../../src/platform/mcp/resource.registry';
 import { ToolRegistry } from '../../src/platform/mcp/tool.registry';
 import { createApiKey } from '../factories/api-key.factory';
 import { FixtureToolsModule } from '../fixtures/fixture.tools';
@@ -80,6 +81,16 @@ describe('keys and scopes: a holder of a valid key reaches only what its scopes 
       { API_KEYS_FILE: file, API_KEYS_POLL_SECONDS: '1', ENABLE_RAG: 'false', RATE_LIMIT_RPM: '1000' },
       { imports: [FixtureToolsModule] },
     );
+    // Registered after boot: each /mcp request builds its server from the registry as it is then.
+    t.app.get(ResourceRegistry).register({
+      uriTemplate: 'memo://notes/{name}',
+      name: 'memo',
+      description: 'A memo only sql:read holders may see',
+      mimeType: 'text/plain',
+      scopes: ['sql:read'],
+      list: async () => ({ resources: [{ uri: 'memo://notes/hello', name: 'hello' }] }),
+      read: async () => ({ text: 'hi', mimeType: 'text/plain' }),
+    });
   });
   afterAll(() => t.close());
 
@@ -114,6 +125,24 @@ describe('keys and scopes: a holder of a valid key reaches only what its scopes 
         expect((await admin.listTools()).tools.map((tool) => tool.name)).toContain('fixture_admin');
       } finally {
         await admin.close();
+      }
+    });
+
+    it('lists resource templates and resources only to a key holding their scopes', async () => {
+      const allowed = await connect(t.url, sqlKey);
+      try {
+        expect((await allowed.listResourceTemplates()).resourceTemplates.map((r) => r.uriTemplate)).toEqual(['memo://notes/{name}']);
+        expect((await allowed.listResources()).resources.map((r) => r.uri)).toEqual(['memo://notes/hello']);
+      } finally {
+        await allowed.close();
+      }
+      const denied = await connect(t.url, noScopeKey);
+      try {
+        expect((await denied.listResourceTemplates()).resourceTemplates).toEqual([]);
+        expect((await denied.listResources()).resources).toEqual([]);
+        await expect(denied.readResource({ uri: 'memo://notes/hello' })).rejects.toThrow('The caller lacks the scope(s): sql:read');
+      } finally {
+        await denied.close();
       }
     });
 
