@@ -69,8 +69,8 @@ describe('ApiKeyStore', () => {
     it('refuses an expired key from its expiry on, and a disabled key, naming the key id', () => {
       const store = storeFor({ API_KEYS_FILE: file });
       expect(store.verify('old-key', Date.parse('2025-12-31T23:59:59Z'))).toEqual(principal('old-bot', ['*']));
-      expect(store.verify('old-key', Date.parse('2026-01-01T00:00:00Z'))).toEqual({ status: 'expired', keyId: 'old-bot' });
-      expect(store.verify('off-key')).toEqual({ status: 'disabled', keyId: 'off-bot' });
+      expect(store.verify('old-key', Date.parse('2026-01-01T00:00:00Z'))).toEqual({ status: 'expired', id: 'old-bot' });
+      expect(store.verify('off-key')).toEqual({ status: 'disabled', id: 'off-bot' });
     });
 
     it('swaps the whole registry on a valid new version and keeps it on an invalid one', () => {

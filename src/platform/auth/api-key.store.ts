@@ -23,7 +23,7 @@ interface KeySnapshot {
 /** What a presented key turned out to be. The key itself never appears in it. */
 export type KeyCheck =
   | { readonly status: 'ok'; readonly principal: Principal }
-  | { readonly status: 'expired' | 'disabled'; readonly keyId: string }
+  | { readonly status: 'expired' | 'disabled'; readonly id: string }
   | { readonly status: 'unknown' };
 
 const hexDigestOf = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
@@ -75,8 +75,8 @@ export class ApiKeyStore {
   verify(presented: string, now = Date.now()): KeyCheck {
     const key = this.snapshot.byDigest.get(hexDigestOf(presented));
     if (!key) return { status: 'unknown' };
-    if (key.disabled) return { status: 'disabled', keyId: key.principal.clientId };
-    if (key.expiresAt !== undefined && now >= key.expiresAt) return { status: 'expired', keyId: key.principal.clientId };
+    if (key.disabled) return { status: 'disabled', id: key.principal.clientId };
+    if (key.expiresAt !== undefined && now >= key.expiresAt) return { status: 'expired', id: key.principal.clientId };
     return { status: 'ok', principal: key.principal };
   }
 

@@ -38,12 +38,11 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     const reason = header === undefined ? 'missing' : check === undefined ? 'malformed' : check.status === 'unknown' ? 'unknown_key' : `${check.status}_key`;
-    const keyId = check !== undefined && check.status !== 'unknown' ? check.keyId : undefined;
+    const keyId = check !== undefined && check.status !== 'unknown' ? check.id : undefined;
     const source = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const verdict = await this.failures.recordFailure(source);
     const line = { path: req.path, source, reason, ...(keyId ? { key_id: keyId } : {}) };
-    // A known key refused (expired, disabled) is an operator's concern each time, not only once a minute.
-    if (verdict.firstInWindow || keyId) this.logger.warn(line, 'API key rejected');
+    if (verdict.firstInWindow) this.logger.warn(line, 'API key rejected');
     else this.logger.debug(line, 'API key rejected');
     if (verdict.blocked) throw new AuthFailuresExceededException(verdict.retryAfterSeconds);
     throw new UnauthorizedException();
