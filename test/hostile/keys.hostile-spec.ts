@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,11 +7,14 @@ import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
 import { runKeysCli } from '../../src/platform/auth/keys.cli';
+import { bootFailureMessage } from '../../src/platform/lifecycle/boot-failure';
 import { ResourceRegistry } from '../../src/platform/mcp/resource.registry';
 import { ToolRegistry } from '../../src/platform/mcp/tool.registry';
 import { createApiKey } from '../factories/api-key.factory';
 import { FixtureToolsModule } from '../fixtures/fixture.tools';
+import { ListeningServer, startListeningServer, startServerProcess, stopServer } from '../support/server-process';
 import { bearer, createTestApp, TestApp } from '../support/test-app';
+import { TEST_DB_URL } from '../support/test-database';
 import { errorOf } from '../support/tool-results';
 import { waitFor } from '../support/wait';
 
@@ -245,9 +249,13 @@ describe('keys and scopes: a holder of a valid key reaches only what its scopes 
   it('stops the boot on an invalid file, listing every problem', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, `keys:\n  - { id: Bad, sha256: ${sha256('k')}, scopes: [sql:read] }\n  - { id: ok, sha256: short, scopes: [sql:read], rate_limit_rpm: -1 }\n`);
-    await expect(createTestApp({ API_KEYS_FILE: bad, ENABLE_RAG: 'false' })).rejects.toThrow(
+    const failure: unknown = await createTestApp({ API_KEYS_FILE: bad, ENABLE_RAG: 'false' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(bootFailureMessage(failure)).toBe(
       [
-        'API_KEYS_FILE is invalid:',
+        'Startup failed: API_KEYS_FILE is invalid. Fix every problem, or unset API_KEYS_FILE:',
         '  - keys[0].id: must match [a-z0-9-]{1,64}',
         '  - keys[1].sha256: must be the hex SHA-256 of the key (64 hex digits)',
         '  - keys[1].rate_limit_rpm: must be an integer from 1 to 1000000',
@@ -255,4 +263,43 @@ describe('keys and scopes: a holder of a valid key reaches only what its scopes 
     );
     await expectEchoAnswered();
   });
+});
+
+describe('keys in the built server process (npm start, npm run keys)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keys-process-'));
+  const file = join(dir, 'keys.yaml');
+  const cli = join(__dirname, '..', '..', 'dist', 'platform', 'auth', 'keys.cli.js');
+  let server: ListeningServer | undefined;
+  let firstKey = '';
+  afterAll(() => stopServer(server));
+
+  const echo = async (key: string): Promise<number> =>
+    (await fetch(`${server?.url}/v1/tools/echo`, { method: 'POST', headers: { ...bearer(key), 'Content-Type': 'application/json' }, body: '{"text":"hi"}' })).status;
+
+  it('boots in production on a keys file alone, accepts the key the CLI printed, reloads on a real SIGHUP and keeps serving', async () => {
+    const first = (firstKey = execFileSync(process.execPath, [cli, 'create', '--id', 'ops-bot', '--scopes', 'sql:read', '--append', file], { encoding: 'utf8' }).split('\n')[0] as string);
+    server = await startListeningServer({ ENVIRONMENT: 'production', DB_URL: TEST_DB_URL, ENABLE_RAG: 'false', API_KEYS_FILE: file, API_KEYS_POLL_SECONDS: '3600', LOG_FORMAT: 'json' }, dir);
+    expect(await echo(first)).toBe(200);
+
+    const second = execFileSync(process.execPath, [cli, 'create', '--id', 'late-bot', '--scopes', 'rag:read', '--append', file], { encoding: 'utf8' }).split('\n')[0] as string;
+    server.child.kill('SIGHUP');
+    await waitFor(() => /"trigger":"SIGHUP"[^\n]*API keys file reloaded/.test(server?.stdout() ?? ''), 10_000, 'the SIGHUP reload line');
+    expect(server.child.exitCode).toBeNull();
+    expect(await echo(second)).toBe(200);
+    expect(await echo(first)).toBe(200);
+    expect(server.stdout()).not.toContain(first);
+    expect(server.stdout()).not.toContain(second);
+  }, 60_000);
+
+  it('refuses to boot on an invalid keys file, naming every problem on stderr', async () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'keys:\n  - { id: x, sha256: nope, scopes: [sql:read], colour: red }\n');
+    const child = startServerProcess({ ENVIRONMENT: 'production', DB_URL: TEST_DB_URL, ENABLE_RAG: 'false', API_KEYS_FILE: bad, PORT: '0' }, dir);
+    expect(await child.exited).not.toBe(0);
+    expect(child.stderr()).toContain('keys[0]: unknown field "colour"');
+    expect(child.stderr()).toContain('keys[0].sha256: must be the hex SHA-256 of the key (64 hex digits)');
+    expect(child.stderr()).not.toContain('nope');
+    // The server of the previous case still answers.
+    expect(await echo(firstKey)).toBe(200);
+  }, 60_000);
 });

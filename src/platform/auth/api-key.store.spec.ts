@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ConfigService } from '@nestjs/config';
 import { Environment } from '../../config/environment';
 import { validateEnvironment } from '../../config/validate-environment';
+import { bootFailureMessage } from '../lifecycle/boot-failure';
 import { ApiKeyStore } from './api-key.store';
 
 const storeFor = (env: Record<string, string>): ApiKeyStore =>
@@ -14,6 +15,15 @@ const keysFile = (text: string): string => {
   const file = join(mkdtempSync(join(tmpdir(), 'keys-')), 'keys.yaml');
   writeFileSync(file, text);
   return file;
+};
+/** What the operator reads on stderr when the store stops the boot. */
+const bootMessageOf = (boot: () => unknown): string => {
+  try {
+    boot();
+  } catch (error) {
+    return bootFailureMessage(error);
+  }
+  throw new Error('the boot did not fail');
 };
 const principal = (id: string, scopes: string[]): object => ({ status: 'ok', principal: { subject: id, clientId: id, scopes, via: 'api_key' } });
 
@@ -84,16 +94,18 @@ describe('ApiKeyStore', () => {
 
     it('stops the boot on an invalid or missing file, listing every problem', () => {
       const bad = keysFile(`keys:\n  - { id: UPPER, sha256: nope, scopes: [sql:read] }\n  - { id: ok-id, sha256: ${sha256('x')}, scopes: sql:read, colour: red }`);
-      expect(() => storeFor({ API_KEYS_FILE: bad })).toThrow(
+      expect(bootMessageOf(() => storeFor({ API_KEYS_FILE: bad }))).toBe(
         [
-          'API_KEYS_FILE is invalid:',
+          'Startup failed: API_KEYS_FILE is invalid. Fix every problem, or unset API_KEYS_FILE:',
           '  - keys[0].id: must match [a-z0-9-]{1,64}',
           '  - keys[0].sha256: must be the hex SHA-256 of the key (64 hex digits)',
           '  - keys[1]: unknown field "colour"',
           '  - keys[1].scopes: must be a list of at most 256 scopes (visible ASCII, no quote or backslash, at most 128 characters)',
         ].join('\n'),
       );
-      expect(() => storeFor({ API_KEYS_FILE: join(tmpdir(), 'no-such-dir-x', 'keys.yaml') })).toThrow('API_KEYS_FILE cannot be read (ENOENT)');
+      expect(bootMessageOf(() => storeFor({ API_KEYS_FILE: join(tmpdir(), 'no-such-dir-x', 'keys.yaml') }))).toBe(
+        'Startup failed: API_KEYS_FILE cannot be read (ENOENT). Point it at a file this user can read',
+      );
     });
   });
 });

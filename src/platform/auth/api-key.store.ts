@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Environment } from '../../config/environment';
+import { BootFailure } from '../lifecycle/boot-failure';
 import { KeysFileParse, parseApiKeysFile, RegistryKey } from './api-keys-file';
 import { ALL_SCOPES } from './scopes';
 import { Principal } from './principal.interface';
@@ -36,10 +37,12 @@ function readKeysFileAtBoot(file: string): readonly RegistryKey[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`API_KEYS_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new BootFailure(`API_KEYS_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'Point it at a file this user can read');
   }
   const parsed = parseApiKeysFile(text);
-  if (!parsed.ok) throw new Error(`API_KEYS_FILE is invalid:\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (!parsed.ok) {
+    throw new BootFailure('API_KEYS_FILE is invalid', `Fix every problem, or unset API_KEYS_FILE:\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
   return parsed.keys;
 }
 

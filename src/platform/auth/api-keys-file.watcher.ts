@@ -24,6 +24,8 @@ export class ApiKeysFileWatcher implements OnModuleInit, OnApplicationShutdown {
   private readonly pollMs: number;
   private watcher?: FSWatcher;
   private timer?: NodeJS.Timeout;
+  /** What asked for the reload under way; SIGHUP wins over a change seen in the same instant (it forces a reload). */
+  private pendingTrigger?: string;
   private lastDigest?: string;
   private reloading: Promise<void> = Promise.resolve();
   private readonly onSignal = (): void => this.schedule('SIGHUP');
@@ -70,7 +72,12 @@ export class ApiKeysFileWatcher implements OnModuleInit, OnApplicationShutdown {
 
   private schedule(trigger: string): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.reload(trigger), SETTLE_MS);
+    if (this.pendingTrigger !== 'SIGHUP') this.pendingTrigger = trigger;
+    this.timer = setTimeout(() => {
+      const pending = this.pendingTrigger ?? trigger;
+      this.pendingTrigger = undefined;
+      void this.reload(pending);
+    }, SETTLE_MS);
     this.timer.unref();
   }
 
