@@ -10,8 +10,9 @@ import { runKeysCli } from '../../src/platform/auth/keys.cli';
 import { bootFailureMessage } from '../../src/platform/lifecycle/boot-failure';
 import { ResourceRegistry } from '../../src/platform/mcp/resource.registry';
 import { ToolRegistry } from '../../src/platform/mcp/tool.registry';
-import { createApiKey } from '../factories/api-key.factory';
+import { createApiKey, createRedisPrefix } from '../factories/api-key.factory';
 import { FixtureToolsModule } from '../fixtures/fixture.tools';
+import { TEST_REDIS_URL } from '../support/redis-server';
 import { ListeningServer, startListeningServer, startServerProcess, stopServer } from '../support/server-process';
 import { bearer, createTestApp, TestApp } from '../support/test-app';
 import { TEST_DB_URL } from '../support/test-database';
@@ -262,6 +263,26 @@ describe('keys and scopes: a holder of a valid key reaches only what its scopes 
       ].join('\n'),
     );
     await expectEchoAnswered();
+  });
+});
+
+describe('a key\'s rate_limit_rpm across replicas sharing Redis', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'keys-redis-')), 'keys.yaml');
+  const apps: TestApp[] = [];
+  afterAll(() => Promise.all(apps.map((app) => app.close())));
+
+  it('counts one budget per key for every replica, and other keys keep theirs', async () => {
+    const limited = createKeyWithCli(file, 'limited-bot', 'sql:read', '--rate-limit-rpm', '3');
+    const other = createKeyWithCli(file, 'other-bot', 'sql:read');
+    const env = { API_KEYS_FILE: file, ENABLE_RAG: 'false', RATE_LIMIT_STORAGE: 'redis', REDIS_URL: TEST_REDIS_URL, RATE_LIMIT_REDIS_PREFIX: createRedisPrefix() };
+    apps.push(await createTestApp(env), await createTestApp(env));
+    const [a, b] = apps as [TestApp, TestApp];
+    for (const app of [a, b, a]) await app.http.get('/v1/tools').set(bearer(limited)).expect(200);
+    expect((await b.http.get('/v1/tools').set(bearer(limited))).status).toBe(429);
+    expect((await a.http.get('/v1/tools').set(bearer(limited))).status).toBe(429);
+    for (const app of [a, b, a, b]) await app.http.get('/v1/tools').set(bearer(other)).expect(200);
+    const echo = await b.http.post('/v1/tools/echo').set(bearer(other)).send({ text: 'still here' });
+    expect(echo.status).toBe(200);
   });
 });
 
