@@ -89,6 +89,19 @@ export class Environment {
   @Matches(/^\S+$/, { message: '$property must not contain whitespace' })
   API_KEY_SECONDARY?: string;
 
+  /** The key registry (YAML or JSON): ids, SHA-256 digests, scopes, per-key limits. Reloaded on change and on SIGHUP. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  API_KEYS_FILE?: string;
+
+  /** How often the keys file is polled for changes, besides the file-system watch (which may miss some, e.g. on network mounts). */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  API_KEYS_POLL_SECONDS = 5;
+
   @EnvNumber()
   @IsInt()
   @Min(1)

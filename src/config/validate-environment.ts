@@ -32,8 +32,8 @@ export interface ValidationContext {
 
 function crossFieldProblems(env: Environment, context: ValidationContext): string[] {
   const problems: string[] = [];
-  if (!context.stdio && env.ENVIRONMENT !== 'development' && !env.API_KEY_PRIMARY) {
-    problems.push(`API_KEY_PRIMARY: required when ENVIRONMENT=${env.ENVIRONMENT}`);
+  if (!context.stdio && env.ENVIRONMENT !== 'development' && !env.API_KEY_PRIMARY && !env.API_KEYS_FILE) {
+    problems.push(`API_KEY_PRIMARY: required when ENVIRONMENT=${env.ENVIRONMENT} (or set API_KEYS_FILE)`);
   }
   if (env.API_KEY_SECONDARY && !env.API_KEY_PRIMARY) {
     problems.push('API_KEY_SECONDARY: set API_KEY_PRIMARY too (the secondary key is for rotation)');

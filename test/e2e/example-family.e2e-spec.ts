@@ -228,7 +228,7 @@ describe('example family (notes) with a key that may only read', () => {
   let kit: McpTestKit;
 
   beforeAll(async () => {
-    kit = await bootKit({ imports: [NotesModule], principal: { keyId: 'secondary', scopes: ['notes:read'] } });
+    kit = await bootKit({ imports: [NotesModule], principal: { subject: 'secondary', clientId: 'secondary', scopes: ['notes:read'], via: 'api_key' } });
   });
   afterAll(() => kit.close());
 
@@ -239,7 +239,7 @@ describe('example family (notes) with a key that may only read', () => {
 
   it('refuses it the tools that need notes:write', async () => {
     const result = await kit.client.callTool({ name: 'notes_create', arguments: { title: 'x' } });
-    expect(errorBodyOf(result)).toMatchObject({ status: 'forbidden', error: 'This key lacks the scope(s): notes:write' });
+    expect(errorBodyOf(result)).toMatchObject({ status: 'forbidden', error: 'The caller lacks the scope(s): notes:write' });
   });
 });
 

@@ -7,16 +7,16 @@ describe('MCP core through the test kit (in-memory SDK client)', () => {
   let kit: McpTestKit;
 
   beforeAll(async () => {
-    kit = await createMcpTestKit({ imports: [FixtureToolsModule, DiagnosticsModule], principal: { keyId: 'primary', scopes: [] } });
+    kit = await createMcpTestKit({ imports: [FixtureToolsModule, DiagnosticsModule], principal: { subject: 'primary', clientId: 'primary', scopes: [], via: 'api_key' } });
   });
   afterAll(() => kit.close());
 
-  it('lists the marked tools only, in name order, with schemas and annotations', async () => {
+  it('lists the marked tools the caller may call, in name order, with schemas and annotations', async () => {
     const { tools } = await kit.client.listTools();
+    // fixture_admin needs the `admin` scope, which this caller lacks.
     expect(tools.map((tool) => tool.name)).toEqual([
       'echo',
       'fixture_add',
-      'fixture_admin',
       'fixture_bad_output',
       'fixture_crash',
       'fixture_missing',

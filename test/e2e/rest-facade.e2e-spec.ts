@@ -172,10 +172,10 @@ describe('REST facade /v1/tools', () => {
     });
 
     it('answers 403 when the key lacks the tool scope', async () => {
-      jest.spyOn(t.app.get(ApiKeyStore), 'verify').mockReturnValueOnce({ keyId: 'primary', scopes: [] });
+      jest.spyOn(t.app.get(ApiKeyStore), 'verify').mockReturnValueOnce({ status: 'ok', principal: { subject: 'primary', clientId: 'primary', scopes: [], via: 'api_key' } });
       const res = await t.http.post('/v1/tools/fixture_admin').set(key).send({});
       expect(res.status).toBe(403);
-      expect(res.body).toEqual({ error: 'This key lacks the scope(s): admin', status: 'forbidden', request_id: res.headers['x-request-id'] });
+      expect(res.body).toEqual({ error: 'The caller lacks the scope(s): admin', status: 'forbidden', request_id: res.headers['x-request-id'] });
     });
 
     it('answers a call past its deadline with 503 and Retry-After', async () => {

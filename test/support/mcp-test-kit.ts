@@ -70,7 +70,7 @@ export async function createMcpTestKit(options: McpTestKitOptions): Promise<McpT
     return context;
   });
   const server = app.get(McpServerFactory).create({
-    principal: options.principal ?? { keyId: 'primary', scopes: ['*'] },
+    principal: options.principal ?? { subject: 'primary', clientId: 'primary', scopes: ['*'], via: 'api_key' },
     door: 'memory',
     requestId: randomUUID,
   });

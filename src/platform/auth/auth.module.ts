@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { RateLimitStorageModule } from '../throttling/rate-limit-storage.module';
 import { ApiKeyStore } from './api-key.store';
+import { ApiKeysFileWatcher } from './api-keys-file.watcher';
 import { AuthFailureLimiter } from './auth-failure.limiter';
 import { AuthGuard } from './auth.guard';
 
@@ -9,7 +10,7 @@ import { AuthGuard } from './auth.guard';
 @Global()
 @Module({
   imports: [RateLimitStorageModule],
-  providers: [ApiKeyStore, AuthFailureLimiter, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [ApiKeyStore],
+  providers: [ApiKeyStore, ApiKeysFileWatcher, AuthFailureLimiter, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [ApiKeyStore, ApiKeysFileWatcher],
 })
 export class AuthModule {}

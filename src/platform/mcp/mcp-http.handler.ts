@@ -32,7 +32,7 @@ export class McpHttpHandler implements OnApplicationShutdown {
           principal: caller.principal,
           door: 'http',
           requestId: () => caller.requestId,
-          cancellationScope: `key:${caller.principal.keyId}`,
+          cancellationScope: `key:${caller.principal.clientId}`,
         });
       },
       {
@@ -46,7 +46,7 @@ export class McpHttpHandler implements OnApplicationShutdown {
   /** Serves one authenticated HTTP request whose JSON body `mcpBodyParser` has already read. */
   async serve(req: AuthenticatedRequest, res: Response): Promise<void> {
     const caller: CallerInfo = { principal: req.principal as Principal, requestId: String(req.id) };
-    const auth: AuthInfo = { token: '', clientId: caller.principal.keyId, scopes: [...caller.principal.scopes], extra: { ...caller } };
+    const auth: AuthInfo = { token: '', clientId: caller.principal.clientId, scopes: [...caller.principal.scopes], extra: { ...caller } };
     (req as AuthenticatedRequest & { auth?: AuthInfo }).auth = auth;
     await this.handle(req, res, req.body);
   }

@@ -14,6 +14,7 @@ import {
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { PACKAGE_INFO } from '../../config/package-info';
 import { Principal } from '../auth/principal.interface';
+import { missingScopes, scopesAllow } from '../auth/scopes';
 import { toErrorResponse } from '../errors/error-response';
 import { requestLogger } from './request-logger';
 import { InFlightCalls } from './in-flight-calls';
@@ -63,7 +64,7 @@ export class McpServerFactory {
       : { tools: { listChanged: false } };
     const server = new Server({ name: MCP_SERVER_NAME, version: PACKAGE_INFO.version }, { capabilities });
     // Our DTO schemas are plain JSON Schema objects (`type: 'object'` always); the SDK types them as JSON values.
-    server.setRequestHandler('tools/list', () => ({ tools: this.registry.definitions() as unknown as Tool[] }));
+    server.setRequestHandler('tools/list', () => ({ tools: this.registry.definitionsFor(caller.principal.scopes) as unknown as Tool[] }));
     server.setNotificationHandler('notifications/cancelled', (notification) => {
       const id = notification.params.requestId;
       if (id !== undefined) this.inFlight.cancel(scope, id, notification.params.reason);
@@ -113,10 +114,9 @@ export class McpServerFactory {
   }
 
   private serveResources(server: Server, caller: McpCaller): void {
-    const allowed = (scopes: readonly string[] | undefined): boolean =>
-      caller.principal.scopes.includes('*') || (scopes ?? []).every((scope) => caller.principal.scopes.includes(scope));
+    const allowed = (scopes: readonly string[] | undefined): boolean => scopesAllow(caller.principal.scopes, scopes);
     server.setRequestHandler('resources/templates/list', () => ({
-      resourceTemplates: this.resources.list().map((t) => ({
+      resourceTemplates: this.resources.list().filter((t) => allowed(t.scopes)).map((t) => ({
         uriTemplate: t.uriTemplate,
         name: t.name,
         ...(t.title ? { title: t.title } : {}),
@@ -160,10 +160,10 @@ export class McpServerFactory {
           outcome = 'not_found';
           throw new ResourceNotFoundError(uri);
         }
-        const missing = (found.template.scopes ?? []).filter((scope) => !allowed([scope]));
+        const missing = missingScopes(caller.principal.scopes, found.template.scopes);
         if (missing.length > 0) {
           outcome = 'forbidden';
-          throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `This key lacks the scope(s): ${missing.join(', ')}`);
+          throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `The caller lacks the scope(s): ${missing.join(', ')}`);
         }
         let content;
         try {
@@ -180,7 +180,7 @@ export class McpServerFactory {
         }
         return { contents: [{ uri, mimeType: content.mimeType, text: content.text }] };
       } finally {
-        logger.info({ audit: true, uri, key_id: caller.principal.keyId, door: caller.door, outcome }, 'resource read');
+        logger.info({ audit: true, uri, key_id: caller.principal.clientId, door: caller.door, outcome }, 'resource read');
       }
     });
   }

@@ -7,7 +7,7 @@ import { Principal } from '../auth/principal.interface';
 import { McpServerFactory } from './mcp-server.factory';
 
 /** Whoever started the process: the stdio user needs no API key and holds every scope. */
-export const STDIO_PRINCIPAL: Principal = { keyId: 'local', scopes: ['*'] };
+export const STDIO_PRINCIPAL: Principal = { subject: 'local', clientId: 'local', scopes: ['*'], via: 'stdio' };
 
 /** The two ends of one stdio connection (the process's own by default). */
 export interface StdioStreams {

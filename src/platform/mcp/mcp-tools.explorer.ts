@@ -28,19 +28,20 @@ export class McpToolsExplorer implements OnApplicationBootstrap {
       if (wrapper.scope === Scope.REQUEST || wrapper.scope === Scope.TRANSIENT || !wrapper.isDependencyTreeStatic()) {
         throw new Error(`${className} is an @McpToolProvider() but is not a singleton: tool providers must be default-scoped`);
       }
+      const family = this.discovery.getMetadataByDecorator(McpToolProvider, wrapper)?.family;
       const instance = wrapper.instance as Record<string, unknown>;
       const prototype = Object.getPrototypeOf(instance) as object;
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {
         const method = instance[methodName] as (input: object, ctx: ToolContext) => unknown;
         const options = this.reflector.get<McpToolOptions | undefined>(MCP_TOOL, method);
-        if (options) this.register(`${className}.${methodName}`, options, method.bind(instance));
+        if (options) this.register(`${className}.${methodName}`, options, method.bind(instance), family);
       }
     }
     this.logger.info({ tools: this.registry.list().length }, 'MCP tools registered');
   }
 
-  private register(source: string, options: McpToolOptions, handler: RegisteredToolHandler): void {
-    this.registry.register(registeredToolFrom(source, options, handler));
+  private register(source: string, options: McpToolOptions, handler: RegisteredToolHandler, family: string | undefined): void {
+    this.registry.register(registeredToolFrom(source, options, handler, family));
     this.logger.info(`${source} -> ${options.name}`);
   }
 }

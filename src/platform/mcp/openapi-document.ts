@@ -22,10 +22,10 @@ const JSON_TYPE = 'application/json';
 
 const ERROR_RESPONSES: Readonly<Record<string, { readonly name: string; readonly description: string; readonly headers?: readonly string[] }>> = {
   '400': { name: 'InvalidArguments', description: 'Invalid arguments (`status: invalid`); `issues` names each bad field' },
-  '401': { name: 'Unauthorized', description: 'Missing or unknown API key', headers: ['WWW-Authenticate'] },
+  '401': { name: 'Unauthorized', description: 'Missing, unknown, expired or disabled API key', headers: ['WWW-Authenticate'] },
   '403': { name: 'Forbidden', description: 'The key lacks the scope for this tool (`status: forbidden`), or a foreign Origin' },
   '404': { name: 'NotFound', description: 'Unknown tool, or the thing asked for does not exist (`status: not_found`)' },
-  '429': { name: 'TooManyRequests', description: 'Rate limit of this API key reached', headers: ['Retry-After'] },
+  '429': { name: 'TooManyRequests', description: 'Rate limit of this API key reached (RATE_LIMIT_RPM, or the key\'s own rate_limit_rpm)', headers: ['Retry-After'] },
   '503': { name: 'Retry', description: 'Timeout or transient upstream failure (`status: retry`); safe to retry', headers: ['Retry-After'] },
   '500': { name: 'InternalError', description: 'Unexpected failure (`status: error`); the message is generic' },
 };
@@ -228,7 +228,7 @@ export function buildOpenApiDocument(tools: readonly ToolDefinition[], service: 
     components: {
       schemas: components.schemas as Record<string, SchemaObject>,
       responses,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key (API_KEY_PRIMARY or API_KEY_SECONDARY)' } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key (API_KEY_PRIMARY, API_KEY_SECONDARY or an API_KEYS_FILE key); the document lists the tools its scopes allow' } },
     },
     security: [{ bearer: [] }],
   };

@@ -6,6 +6,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { Environment } from '../../config/environment';
+import { missingScopes } from '../auth/scopes';
 import {
   InvalidArgumentsException,
   ToolException,
@@ -87,7 +88,7 @@ export class ToolInvoker {
     const logger = requestLogger(this.pino, { request_id: call.requestId, tool: call.name });
     const tool = this.registry.get(call.name);
     if (!tool) {
-      logger.info({ key_id: call.principal.keyId, door: call.door }, 'unknown tool called');
+      logger.info({ key_id: call.principal.clientId, door: call.door }, 'unknown tool called');
       throw new UnknownToolException(call.name);
     }
     const started = process.hrtime.bigint();
@@ -112,12 +113,12 @@ export class ToolInvoker {
     try {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.inFlight.dec({ tool: call.name });
-      this.calls.inc({ tool: call.name, status: outcome, key_id: call.principal.keyId });
+      this.calls.inc({ tool: call.name, status: outcome, key_id: call.principal.clientId });
       this.duration.observe({ tool: call.name }, seconds);
       logger.info(
         {
           audit: true,
-          key_id: call.principal.keyId,
+          key_id: call.principal.clientId,
           door: call.door,
           outcome,
           duration_ms: Math.round(seconds * 1e4) / 10,
@@ -131,8 +132,8 @@ export class ToolInvoker {
   }
 
   private async run(tool: RegisteredTool, call: ToolCall, logger: Logger): Promise<ToolOutput> {
-    const missing = tool.scopes.filter((scope) => !call.principal.scopes.includes('*') && !call.principal.scopes.includes(scope));
-    if (missing.length > 0) throw new ToolForbiddenException(`This key lacks the scope(s): ${missing.join(', ')}`);
+    const missing = missingScopes(call.principal.scopes, tool.scopes);
+    if (missing.length > 0) throw new ToolForbiddenException(`The caller lacks the scope(s): ${missing.join(', ')}`);
 
     const input = await validateDto(tool.input, call.arguments);
     if (!input.ok) throw new InvalidArgumentsException(input.issues);

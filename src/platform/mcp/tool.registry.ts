@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { scopesAllow } from '../auth/scopes';
 import { DtoClass, McpToolAnnotations } from './mcp-tool-options.interface';
 import { JsonSchema } from './dto-json-schema';
 import { ToolResourceLink } from './tool-call.interface';
@@ -55,5 +56,10 @@ export class ToolRegistry {
 
   definitions(): ToolDefinition[] {
     return this.sorted.map((tool) => tool.definition);
+  }
+
+  /** The definitions of the tools a caller holding `scopes` may call: what every door lists to it. */
+  definitionsFor(scopes: readonly string[]): ToolDefinition[] {
+    return this.sorted.filter((tool) => scopesAllow(scopes, tool.scopes)).map((tool) => tool.definition);
   }
 }

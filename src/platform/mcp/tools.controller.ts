@@ -20,9 +20,10 @@ export class ToolsController {
     private readonly invoker: ToolInvoker,
   ) {}
 
+  /** The tools the caller's scopes allow. */
   @Get(TOOLS_PATH)
-  list(): { tools: ToolDefinition[] } {
-    return { tools: this.registry.definitions() };
+  list(@Req() req: AuthenticatedRequest): { tools: ToolDefinition[] } {
+    return { tools: this.registry.definitionsFor((req.principal as Principal).scopes) };
   }
 
   /** 200 with the structured result, or `{ text }` when the tool answered with text. */

@@ -36,7 +36,7 @@ export class ApiKeyThrottlerGuard extends ThrottlerGuard {
 
   protected override getTracker(req: Record<string, unknown>): Promise<string> {
     const principal = (req as unknown as AuthenticatedRequest).principal;
-    return Promise.resolve(principal ? `key:${principal.keyId}` : `ip:${String(req.ip)}`);
+    return Promise.resolve(principal ? `key:${principal.clientId}` : `ip:${String(req.ip)}`);
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string, throttlerName: string): string {

@@ -13,7 +13,7 @@ import { ToolRegistry } from '../../platform/mcp/tool.registry';
 import { RagConfig } from './rag.config';
 import { ensureEmbeddingIndex, HNSW_MAX_DIMENSIONS } from './rag-embedding-index';
 import { InjectRagDataSource } from './rag-data-source';
-import { PGVECTOR_INSTALL_HINT } from './rag.constants';
+import { PGVECTOR_INSTALL_HINT, RAG_FAMILY } from './rag.constants';
 import { InjectRagEmbedder, RagEmbedder } from './rag-embedder.interface';
 import { RagStoreStatus } from './rag-store.status';
 import { RagTools } from './rag.tools';
@@ -48,7 +48,7 @@ export class RagToolsRegistrar implements OnModuleInit {
       return;
     }
     for (const entry of this.tools.entries()) {
-      this.registry.register(registeredToolFrom(entry.source, entry.options, entry.handler));
+      this.registry.register(registeredToolFrom(entry.source, entry.options, entry.handler, RAG_FAMILY));
       this.logger.info(`${entry.source} -> ${entry.options.name}`);
     }
     this.resources.register(this.tools.resourceTemplate());

@@ -24,3 +24,6 @@ export const PGVECTOR_INSTALL_HINT =
 
 /** Command that rebuilds every stored embedding with the configured embedder. */
 export const REINDEX_HINT = 'npm run rag:reindex';
+
+/** The family name: its tools need `rag:read` or `rag:write`. */
+export const RAG_FAMILY = 'rag';

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Environment } from '../../config/environment';
 import { InvalidArgumentsException } from '../../platform/errors/tool.exception';
+import { defaultToolScopes } from '../../platform/mcp/registered-tool';
 import { RegisteredTool, ToolRegistry } from '../../platform/mcp/tool.registry';
 import { ToolContext } from '../../platform/mcp/tool-context.interface';
 import { OpenApiSchemaCompiler, openApiInputDto } from './openapi-input.dto';
@@ -11,6 +12,7 @@ import { openApiRequest, openApiResult } from './openapi-request';
 import { loadOpenApiDocument } from './openapi-spec.loader';
 import { RestConfig } from './rest.config';
 import { UpstreamClient } from './upstream.client';
+import { REST_FAMILY } from './rest.constants';
 
 /**
  * Serves an OpenAPI-described API as tools: when OPENAPI_SPEC and API_BASE_URL are both set, at module
@@ -75,7 +77,7 @@ export class OpenApiToolsRegistrar implements OnModuleInit {
       },
       input: openApiInputDto(operation),
       timeoutMs: this.rest.toolTimeoutMs,
-      scopes: [],
+      scopes: defaultToolScopes(REST_FAMILY, operation.annotations.readOnlyHint),
       source: `OpenAPI ${file}#${operation.operationId}`,
       handler: async (input: object, ctx: ToolContext): Promise<unknown> => {
         // The DTO checked the simple rules; the operation's own schema checks the rest (body, items, formats).

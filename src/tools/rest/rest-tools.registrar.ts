@@ -3,6 +3,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { registeredToolFrom } from '../../platform/mcp/registered-tool';
 import { ToolRegistry } from '../../platform/mcp/tool.registry';
 import { RestConfig } from './rest.config';
+import { REST_FAMILY } from './rest.constants';
 import { RestTools } from './rest.tools';
 
 /**
@@ -24,7 +25,7 @@ export class RestToolsRegistrar implements OnModuleInit {
       return;
     }
     for (const entry of this.tools.entries(this.config.toolTimeoutMs)) {
-      this.registry.register(registeredToolFrom(entry.source, entry.options, entry.handler));
+      this.registry.register(registeredToolFrom(entry.source, entry.options, entry.handler, REST_FAMILY));
       this.logger.info(`${entry.source} -> ${entry.options.name}`);
     }
   }

@@ -3,10 +3,12 @@ import { ConfigService } from '@nestjs/config';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Environment } from '../../config/environment';
 import { dtoJsonSchema } from '../../platform/mcp/dto-json-schema';
+import { defaultToolScopes } from '../../platform/mcp/registered-tool';
 import { RegisteredTool, ToolRegistry } from '../../platform/mcp/tool.registry';
 import { ToolContext } from '../../platform/mcp/tool-context.interface';
 import { loadSqlCatalogFile, SqlCatalogTool } from './sql-catalog.loader';
 import { SqlGuard } from './sql-guard';
+import { SQL_FAMILY } from './sql.constants';
 import { SqlQueryOutput } from './sql.dto';
 import { SqlQueryResult } from './sql-query-result.interface';
 import { SqlReadOnlyExecutor } from './sql-readonly.executor';
@@ -62,7 +64,7 @@ export class SqlCatalogRegistrar implements OnModuleInit {
       },
       input,
       output: SqlQueryOutput,
-      scopes: [],
+      scopes: defaultToolScopes(SQL_FAMILY, true),
       source: `SQL catalog ${file}#${query.name}`,
       handler: (args: object, ctx: ToolContext): Promise<SqlQueryResult> => {
         const values = args as Record<string, unknown>;

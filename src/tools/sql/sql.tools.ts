@@ -15,11 +15,12 @@ import {
 } from './sql.dto';
 import { SqlQueryService } from './sql-query.service';
 import { SqlSchemaService } from './sql-schema.service';
+import { SQL_FAMILY } from './sql.constants';
 
 const READ_ONLY = { readOnlyHint: true, idempotentHint: true, openWorldHint: false } as const;
 
 /** The SQL tools: each method turns validated input into one service call. */
-@McpToolProvider()
+@McpToolProvider({ family: SQL_FAMILY })
 @Injectable()
 export class SqlTools {
   constructor(
