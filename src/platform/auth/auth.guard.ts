@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -7,14 +7,22 @@ import { ApiKeyStore } from './api-key.store';
 import { AuthFailureLimiter } from './auth-failure.limiter';
 import { AuthFailuresExceededException } from './auth-failures-exceeded.exception';
 import { PUBLIC_ROUTE } from './auth.constants';
-import { AuthenticatedRequest } from './principal.interface';
+import { bearerChallenge } from './oauth-challenge';
+import { OAuthServerUnavailable } from './oauth-key-set';
+import { OAuthTokenVerifier, OAuthVerdict } from './oauth-token.verifier';
+import { resourceMetadataUrl } from './oauth.config';
+import { ApiKeyId, AuthenticatedRequest } from './principal.interface';
 import { PublicRouteMetadata } from './public.decorator';
+
+/** Seconds a caller waits before retrying while the authorization server's keys cannot be fetched. */
+const OAUTH_UNAVAILABLE_RETRY_SECONDS = 5;
 
 /** RFC 9110: the scheme is case-insensitive; one or more spaces, then the token (visible ASCII). */
 const BEARER = /^bearer +([\x21-\x7e]+)$/i;
 
 /**
- * Global guard: `Authorization: Bearer <key>` must match a configured key. Keys are read from the
+ * Global guard: `Authorization: Bearer <key>` must match a configured key or, with OAUTH_ISSUER set, be a valid
+ * OAuth JWT access token (OAuthTokenVerifier); every 401 names the RFC 9728 metadata then. Keys are read from the
  * Authorization header only (never the query string). Rejections are logged without the key: at warn for
  * the first one from an address in a minute, at debug after that. Past AUTH_FAILURES_PER_MINUTE failures
  * from one address, its failures get 429 instead of 401 (a valid key is never counted nor refused).
@@ -26,6 +34,7 @@ export class AuthGuard implements CanActivate {
     private readonly keys: ApiKeyStore,
     private readonly config: ConfigService<Environment, true>,
     private readonly failures: AuthFailureLimiter,
+    private readonly oauth: OAuthTokenVerifier,
     @InjectPinoLogger(AuthGuard.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -39,14 +48,40 @@ export class AuthGuard implements CanActivate {
       req.principal = principal;
       return true;
     }
-    const reason = header === undefined ? 'missing' : presented === undefined ? 'malformed' : 'unknown_key';
+    const token = presented !== undefined && this.oauth.looksLikeToken(presented) ? await this.verifyToken(presented) : undefined;
+    if (token?.ok) {
+      // Until the shared Principal contract lands (KEYS), the legacy `keyId` carries the token's client id.
+      req.principal = { ...token.principal, keyId: token.principal.clientId as ApiKeyId };
+      return true;
+    }
+    const reason = header === undefined ? 'missing' : presented === undefined ? 'malformed' : (token?.reason ?? 'unknown_key');
     const source = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const verdict = await this.failures.recordFailure(source);
     const line = { path: req.path, source, reason };
     if (verdict.firstInWindow) this.logger.warn(line, 'API key rejected');
     else this.logger.debug(line, 'API key rejected');
     if (verdict.blocked) throw new AuthFailuresExceededException(verdict.retryAfterSeconds);
-    throw new UnauthorizedException();
+    throw new UnauthorizedException({ statusCode: 401, wwwAuthenticate: this.challenge(req, presented !== undefined) });
+  }
+
+  private async verifyToken(token: string): Promise<OAuthVerdict> {
+    try {
+      return await this.oauth.verify(token);
+    } catch (error) {
+      if (!(error instanceof OAuthServerUnavailable)) throw error;
+      this.logger.warn({ reason: error.message }, 'OAuth token not judged: the authorization server keys are unavailable');
+      throw new ServiceUnavailableException({ statusCode: 503, retryAfterSeconds: OAUTH_UNAVAILABLE_RETRY_SECONDS });
+    }
+  }
+
+  /** RFC 6750 / RFC 9728: with OAuth on, where to find the metadata; `invalid_token` when a credential was refused. */
+  private challenge(req: AuthenticatedRequest, presented: boolean): string {
+    const config = this.oauth.config;
+    if (!config) return bearerChallenge();
+    return bearerChallenge({
+      resourceMetadata: resourceMetadataUrl(config.audience, `${req.protocol}://${req.get('host') ?? 'localhost'}`),
+      error: presented ? 'invalid_token' : undefined,
+    });
   }
 
   private isPublic(context: ExecutionContext): boolean {

@@ -4,12 +4,15 @@ import { RateLimitStorageModule } from '../throttling/rate-limit-storage.module'
 import { ApiKeyStore } from './api-key.store';
 import { AuthFailureLimiter } from './auth-failure.limiter';
 import { AuthGuard } from './auth.guard';
+import { OAuthMetadataController } from './oauth-metadata.controller';
+import { OAuthTokenVerifier } from './oauth-token.verifier';
 
-/** API-key authentication for every route not marked `@Public()`, with a cap on failures per address. Import before ThrottlingModule. */
+/** API-key (and, with OAUTH_ISSUER, OAuth token) authentication for every route not marked `@Public()`, with a cap on failures per address. Import before ThrottlingModule. */
 @Global()
 @Module({
   imports: [RateLimitStorageModule],
-  providers: [ApiKeyStore, AuthFailureLimiter, { provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [OAuthMetadataController],
+  providers: [ApiKeyStore, AuthFailureLimiter, OAuthTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [ApiKeyStore],
 })
 export class AuthModule {}

@@ -132,7 +132,7 @@ export class ToolInvoker {
 
   private async run(tool: RegisteredTool, call: ToolCall, logger: Logger): Promise<ToolOutput> {
     const missing = tool.scopes.filter((scope) => !call.principal.scopes.includes('*') && !call.principal.scopes.includes(scope));
-    if (missing.length > 0) throw new ToolForbiddenException(`This key lacks the scope(s): ${missing.join(', ')}`);
+    if (missing.length > 0) throw new ToolForbiddenException(`This key lacks the scope(s): ${missing.join(', ')}`, missing);
 
     const input = await validateDto(tool.input, call.arguments);
     if (!input.ok) throw new InvalidArgumentsException(input.issues);
