@@ -23,6 +23,9 @@ export const LOG_FORMATS = ['json', 'text'] as const;
 export const LOG_OUTPUTS = ['stdout', 'file', 'both'] as const;
 export const RATE_LIMIT_STORAGES = ['memory', 'redis'] as const;
 export const RATE_LIMIT_FAIL_MODES = ['open', 'closed'] as const;
+/** Asymmetric JWS algorithms an OAuth access token may use: never `none`, never an HMAC (a shared secret). */
+export const OAUTH_ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export type OAuthAlgorithm = (typeof OAUTH_ALLOWED_ALGORITHMS)[number];
 
 /** Variables whose values never appear in an error message or a log line. */
 export const SENSITIVE_VARIABLES: ReadonlySet<string> = new Set([
@@ -547,4 +550,45 @@ export class Environment {
   @Min(1)
   @Max(3600)
   TOOL_MAX_TIMEOUT_SECONDS = 50;
+
+  /** OAuth 2.1 resource server: on when set. The authorization server's issuer identifier (the tokens' `iss`). */
+  @IsOptional()
+  @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })
+  OAUTH_ISSUER?: string;
+
+  /** This server's resource identifier (RFC 8707), e.g. `https://mcp.example.com/mcp`: the tokens' `aud` must contain it. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\S{1,2048}$/, { message: '$property must be 1 to 2048 characters without whitespace' })
+  OAUTH_AUDIENCE?: string;
+
+  /** The issuer's JWKS; default: `jwks_uri` of its RFC 8414 or OpenID Connect discovery document. */
+  @IsOptional()
+  @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })
+  OAUTH_JWKS_URL?: string;
+
+  /** The claim holding the token's scopes (a space-separated string or an array); `scp` is read when it is absent. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: '$property must match [A-Za-z0-9_.:-]{1,64}' })
+  OAUTH_SCOPES_CLAIM = 'scope';
+
+  /** Signature algorithms accepted on access tokens (comma-separated; asymmetric only). */
+  @EnvList()
+  @IsArray()
+  @IsIn(OAUTH_ALLOWED_ALGORITHMS, { each: true, message: `each of $property must be one of ${OAUTH_ALLOWED_ALGORITHMS.join(', ')}` })
+  OAUTH_ALGORITHMS: OAuthAlgorithm[] = ['RS256', 'ES256', 'PS256', 'EdDSA'];
+
+  /** Leeway on a token's `exp` and `nbf` for clocks that drift. */
+  @EnvNumber()
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  OAUTH_CLOCK_TOLERANCE_SECONDS = 30;
+
+  /** Least time between two fetches of the JWKS (or of the discovery document) when a token names an unknown `kid`. */
+  @EnvNumber()
+  @IsNumber()
+  @Min(0.1)
+  @Max(3600)
+  OAUTH_JWKS_COOLDOWN_SECONDS = 30;
 }

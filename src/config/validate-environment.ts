@@ -32,9 +32,10 @@ export interface ValidationContext {
 
 function crossFieldProblems(env: Environment, context: ValidationContext): string[] {
   const problems: string[] = [];
-  if (!context.stdio && env.ENVIRONMENT !== 'development' && !env.API_KEY_PRIMARY && !env.API_KEYS_FILE) {
-    problems.push(`API_KEY_PRIMARY: required when ENVIRONMENT=${env.ENVIRONMENT} (or set API_KEYS_FILE)`);
+  if (!context.stdio && env.ENVIRONMENT !== 'development' && !env.API_KEY_PRIMARY && !env.API_KEYS_FILE && !env.OAUTH_ISSUER) {
+    problems.push(`API_KEY_PRIMARY: required when ENVIRONMENT=${env.ENVIRONMENT} (or set API_KEYS_FILE or OAUTH_ISSUER)`);
   }
+  problems.push(...oauthProblems(env));
   if (env.API_KEY_SECONDARY && !env.API_KEY_PRIMARY) {
     problems.push('API_KEY_SECONDARY: set API_KEY_PRIMARY too (the secondary key is for rotation)');
   }
@@ -45,6 +46,22 @@ function crossFieldProblems(env: Environment, context: ValidationContext): strin
     problems.push('HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (the headers are part of the request)');
   }
   problems.push(...deadlineProblems(env));
+  return problems;
+}
+
+/** OAuth needs an audience (tokens minted for another resource must not pass) and, outside development, TLS. */
+function oauthProblems(env: Environment): string[] {
+  const problems: string[] = [];
+  if (env.OAUTH_ISSUER && !env.OAUTH_AUDIENCE) problems.push('OAUTH_AUDIENCE: required when OAUTH_ISSUER is set');
+  if (!env.OAUTH_ISSUER && (env.OAUTH_AUDIENCE || env.OAUTH_JWKS_URL)) {
+    problems.push('OAUTH_ISSUER: required when OAUTH_AUDIENCE or OAUTH_JWKS_URL is set');
+  }
+  if (env.OAUTH_ALGORITHMS.length === 0) problems.push('OAUTH_ALGORITHMS: name at least one algorithm');
+  if (env.ENVIRONMENT !== 'development') {
+    for (const name of ['OAUTH_ISSUER', 'OAUTH_JWKS_URL'] as const) {
+      if (env[name]?.startsWith('http:')) problems.push(`${name}: must be https when ENVIRONMENT=${env.ENVIRONMENT}`);
+    }
+  }
   return problems;
 }
 

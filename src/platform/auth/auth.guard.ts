@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -8,12 +8,20 @@ import { AuthFailureLimiter } from './auth-failure.limiter';
 import { AuthFailuresExceededException } from './auth-failures-exceeded.exception';
 import { bearerCredential } from './bearer-credential';
 import { PUBLIC_ROUTE } from './auth.constants';
+import { bearerChallenge } from './oauth-challenge';
+import { OAuthServerUnavailable } from './oauth-key-set';
+import { OAuthTokenVerifier, OAuthVerdict } from './oauth-token.verifier';
+import { resourceMetadataUrl } from './oauth.config';
 import { AuthenticatedRequest } from './principal.interface';
 import { PublicRouteMetadata } from './public.decorator';
 
+/** Seconds a caller waits before retrying while the authorization server's keys cannot be fetched. */
+const OAUTH_UNAVAILABLE_RETRY_SECONDS = 5;
+
 /**
- * Global guard: `Authorization: Bearer <key>` must match a configured key that is neither expired nor disabled. Keys are read from the
- * Authorization header only (never the query string). Rejections are logged without the key: at warn for
+ * Global guard: `Authorization: Bearer <key>` must match a configured key that is neither expired nor disabled or,
+ * with OAUTH_ISSUER set, be a valid OAuth JWT access token (OAuthTokenVerifier); every 401 then names the RFC 9728
+ * metadata. Credentials are read from the Authorization header only (never the query string). Rejections are logged without the key: at warn for
  * the first one from an address in a minute, at debug after that. Past AUTH_FAILURES_PER_MINUTE failures
  * from one address, its failures get 429 instead of 401 (a valid key is never counted nor refused).
  */
@@ -24,6 +32,7 @@ export class AuthGuard implements CanActivate {
     private readonly keys: ApiKeyStore,
     private readonly config: ConfigService<Environment, true>,
     private readonly failures: AuthFailureLimiter,
+    private readonly oauth: OAuthTokenVerifier,
     @InjectPinoLogger(AuthGuard.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -37,7 +46,13 @@ export class AuthGuard implements CanActivate {
       req.principal = check.principal;
       return true;
     }
-    const reason = header === undefined ? 'missing' : check === undefined ? 'malformed' : check.status === 'unknown' ? 'unknown_key' : `${check.status}_key`;
+    const token = presented !== undefined && (check === undefined || check.status === 'unknown') && this.oauth.looksLikeToken(presented) ? await this.verifyToken(presented) : undefined;
+    if (token?.ok) {
+      req.principal = token.principal;
+      return true;
+    }
+    const keyReason = check === undefined || check.status === 'unknown' ? 'unknown_key' : `${check.status}_key`;
+    const reason = header === undefined ? 'missing' : presented === undefined ? 'malformed' : (token?.reason ?? keyReason);
     const keyId = check !== undefined && check.status !== 'unknown' ? check.id : undefined;
     const source = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const verdict = await this.failures.recordFailure(source);
@@ -45,7 +60,27 @@ export class AuthGuard implements CanActivate {
     if (verdict.firstInWindow) this.logger.warn(line, 'API key rejected');
     else this.logger.debug(line, 'API key rejected');
     if (verdict.blocked) throw new AuthFailuresExceededException(verdict.retryAfterSeconds);
-    throw new UnauthorizedException();
+    throw new UnauthorizedException({ statusCode: 401, wwwAuthenticate: this.challenge(req, presented !== undefined) });
+  }
+
+  private async verifyToken(token: string): Promise<OAuthVerdict> {
+    try {
+      return await this.oauth.verify(token);
+    } catch (error) {
+      if (!(error instanceof OAuthServerUnavailable)) throw error;
+      this.logger.warn({ reason: error.message }, 'OAuth token not judged: the authorization server keys are unavailable');
+      throw new ServiceUnavailableException({ statusCode: 503, retryAfterSeconds: OAUTH_UNAVAILABLE_RETRY_SECONDS });
+    }
+  }
+
+  /** RFC 6750 / RFC 9728: with OAuth on, where to find the metadata; `invalid_token` when a credential was refused. */
+  private challenge(req: AuthenticatedRequest, presented: boolean): string {
+    const config = this.oauth.config;
+    if (!config) return bearerChallenge();
+    return bearerChallenge({
+      resourceMetadata: resourceMetadataUrl(config.audience, `${req.protocol}://${req.get('host') ?? 'localhost'}`),
+      error: presented ? 'invalid_token' : undefined,
+    });
   }
 
   private isPublic(context: ExecutionContext): boolean {

@@ -5,12 +5,15 @@ import { ApiKeyStore } from './api-key.store';
 import { ApiKeysFileWatcher } from './api-keys-file.watcher';
 import { AuthFailureLimiter } from './auth-failure.limiter';
 import { AuthGuard } from './auth.guard';
+import { OAuthMetadataController } from './oauth-metadata.controller';
+import { OAuthTokenVerifier } from './oauth-token.verifier';
 
-/** API-key authentication for every route not marked `@Public()`, with a cap on failures per address. Import before ThrottlingModule. */
+/** API-key (and, with OAUTH_ISSUER, OAuth token) authentication for every route not marked `@Public()`, with a cap on failures per address. Import before ThrottlingModule. */
 @Global()
 @Module({
   imports: [RateLimitStorageModule],
-  providers: [ApiKeyStore, ApiKeysFileWatcher, AuthFailureLimiter, { provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [OAuthMetadataController],
+  providers: [ApiKeyStore, ApiKeysFileWatcher, AuthFailureLimiter, OAuthTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [ApiKeyStore, ApiKeysFileWatcher],
 })
 export class AuthModule {}

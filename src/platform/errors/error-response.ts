@@ -1,7 +1,8 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { ErrorBody } from './error-body';
+import { bearerChallenge } from '../auth/oauth-challenge';
 import { HTTP_STATUS_OF } from './tool-error-status';
-import { InvalidArgumentsException, ToolException, ToolRetryException } from './tool.exception';
+import { InvalidArgumentsException, ToolException, ToolForbiddenException, ToolRetryException } from './tool.exception';
 
 /** What the client gets for one error: status, safe JSON body, extra headers. */
 export interface ErrorResponse {
@@ -42,9 +43,18 @@ function fromHttpStatus(status: number, requestId: string, headers: Record<strin
   return {
     httpStatus: status,
     body: { error: known ? (REASON_PHRASES[status] ?? 'Bad Request') : INTERNAL, request_id: requestId },
-    headers: status === HttpStatus.UNAUTHORIZED ? { ...headers, 'WWW-Authenticate': 'Bearer realm="mcp-tool-server"' } : headers,
+    headers: status === HttpStatus.UNAUTHORIZED ? { 'WWW-Authenticate': bearerChallenge(), ...headers } : headers,
     unexpected: status >= 500 && status !== HttpStatus.SERVICE_UNAVAILABLE,
   };
+}
+
+/** `Retry-After` for `retry`; RFC 6750 `insufficient_scope` (with the missing scopes) for `forbidden`. */
+function toolErrorHeaders(error: ToolException): Record<string, string> {
+  if (error instanceof ToolRetryException) return { 'Retry-After': String(error.retryAfterSeconds) };
+  if (error instanceof ToolForbiddenException) {
+    return { 'WWW-Authenticate': bearerChallenge({ error: 'insufficient_scope', scope: error.missingScopes.join(' ') }) };
+  }
+  return {};
 }
 
 function fromToolException(error: ToolException, requestId: string): ErrorResponse {
@@ -57,7 +67,7 @@ function fromToolException(error: ToolException, requestId: string): ErrorRespon
   return {
     httpStatus: HTTP_STATUS_OF[error.status],
     body,
-    headers: error instanceof ToolRetryException ? { 'Retry-After': String(error.retryAfterSeconds) } : {},
+    headers: toolErrorHeaders(error),
     unexpected: error.status === 'error',
   };
 }
@@ -69,12 +79,11 @@ function fromToolException(error: ToolException, requestId: string): ErrorRespon
 export function toErrorResponse(error: unknown, requestId: string): ErrorResponse {
   if (error instanceof ToolException) return fromToolException(error, requestId);
   if (error instanceof HttpException) {
-    const retryAfter = (error.getResponse() as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-    return fromHttpStatus(
-      error.getStatus(),
-      requestId,
-      typeof retryAfter === 'number' ? { 'Retry-After': String(retryAfter) } : {},
-    );
+    const { retryAfterSeconds, wwwAuthenticate } = error.getResponse() as { retryAfterSeconds?: unknown; wwwAuthenticate?: unknown };
+    return fromHttpStatus(error.getStatus(), requestId, {
+      ...(typeof retryAfterSeconds === 'number' ? { 'Retry-After': String(retryAfterSeconds) } : {}),
+      ...(typeof wwwAuthenticate === 'string' ? { 'WWW-Authenticate': wwwAuthenticate } : {}),
+    });
   }
   const exposed = exposedHttpError(error);
   if (exposed !== undefined) return fromHttpStatus(exposed, requestId);

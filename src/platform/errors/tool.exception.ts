@@ -38,9 +38,17 @@ export class ToolNotFoundException extends ToolException {
   readonly status = 'not_found';
 }
 
-/** The caller's key lacks the scope this tool needs. */
+/** The caller's key lacks the scope this tool needs; `missingScopes` names them (a 403's `scope=` challenge). */
 export class ToolForbiddenException extends ToolException {
   readonly status = 'forbidden';
+
+  constructor(
+    message: string,
+    readonly missingScopes: readonly string[] = [],
+    options: ToolExceptionOptions = {},
+  ) {
+    super(message, options);
+  }
 }
 
 /** A timeout or a transient upstream/database failure: the same call may succeed later. */

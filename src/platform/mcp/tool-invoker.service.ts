@@ -133,7 +133,7 @@ export class ToolInvoker {
 
   private async run(tool: RegisteredTool, call: ToolCall, logger: Logger): Promise<ToolOutput> {
     const missing = missingScopes(call.principal.scopes, tool.scopes);
-    if (missing.length > 0) throw new ToolForbiddenException(`The caller lacks the scope(s): ${missing.join(', ')}`);
+    if (missing.length > 0) throw new ToolForbiddenException(`The caller lacks the scope(s): ${missing.join(', ')}`, missing);
 
     const input = await validateDto(tool.input, call.arguments);
     if (!input.ok) throw new InvalidArgumentsException(input.issues);
