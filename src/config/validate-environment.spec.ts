@@ -103,7 +103,7 @@ describe('validateEnvironment', () => {
   });
 
   it('refuses staging and production without a primary key', () => {
-    expect(problemsOf({ ENVIRONMENT: 'production' })).toEqual(['API_KEY_PRIMARY: required when ENVIRONMENT=production (or set API_KEYS_FILE)']);
+    expect(problemsOf({ ENVIRONMENT: 'production' })).toEqual(['API_KEY_PRIMARY: required when ENVIRONMENT=production (or set API_KEYS_FILE or OAUTH_ISSUER)']);
     expect(problemsOf({ ENVIRONMENT: 'staging' })).toHaveLength(1);
   });
 
