@@ -45,7 +45,7 @@ describe('OAuth 2.1 resource server with a real authorization server (oidc-provi
   });
 
   it('answers 401 with the resource_metadata challenge, and invalid_token when a credential was refused', async () => {
-    const missing = await t.http.post('/v1/tools/fixture_add').send({ a: 1, b: 2 });
+    const missing = await t.http.get('/v1/tools');
     expect(missing.status).toBe(401);
     expect(missing.headers['www-authenticate']).toBe(`Bearer realm="mcp-tool-server", resource_metadata="${METADATA_URL}"`);
     const refused = await t.http.post('/mcp').set(bearer('not-a-key-nor-a-token')).send({});
@@ -53,6 +53,41 @@ describe('OAuth 2.1 resource server with a real authorization server (oidc-provi
     expect(refused.headers['www-authenticate']).toBe(
       `Bearer realm="mcp-tool-server", resource_metadata="${METADATA_URL}", error="invalid_token"`,
     );
+  });
+
+  it("names a tool's scopes in the 401 challenge of its REST route, and none where no scope is known", async () => {
+    const admin = await t.http.post('/v1/tools/fixture_admin').send({});
+    expect(admin.status).toBe(401);
+    expect(admin.headers['www-authenticate']).toBe(`Bearer realm="mcp-tool-server", resource_metadata="${METADATA_URL}", scope="admin"`);
+    const legacy = await t.http.post('/v1/mcp/fixture_admin').set(bearer('not-a-key-nor-a-token')).send({});
+    expect(legacy.headers['www-authenticate']).toBe(
+      `Bearer realm="mcp-tool-server", resource_metadata="${METADATA_URL}", error="invalid_token", scope="admin"`,
+    );
+    // echo needs no scope; an unknown tool's name is not echoed back; /mcp reaches every tool: no scope named.
+    for (const path of ['/v1/tools/echo', '/v1/tools/no_such_tool', '/mcp']) {
+      const res = await t.http.post(path).send({});
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).not.toContain('scope=');
+    }
+  });
+
+  it('filters /docs-json and the Swagger UI document by the token scopes, as for a key', async () => {
+    const paths = (body: { paths: Record<string, unknown> }): string[] => Object.keys(body.paths);
+    const anonymous = await t.http.get('/docs-json').expect(200);
+    expect(paths(anonymous.body)).toEqual(expect.arrayContaining(['/v1/tools/fixture_add', '/v1/tools/fixture_admin']));
+    const reader = await as.token(READER, AUDIENCE, 'fixture');
+    const filtered = await t.http.get('/docs-json').set(bearer(reader)).expect(200);
+    expect(paths(filtered.body)).toContain('/v1/tools/fixture_add');
+    expect(paths(filtered.body)).not.toContain('/v1/tools/fixture_admin');
+    const ui = await t.http.get('/docs/swagger-ui-init.js').set(bearer(reader)).expect(200);
+    expect(ui.text).toContain('/v1/tools/fixture_add');
+    expect(ui.text).not.toContain('/v1/tools/fixture_admin');
+    const admin = await as.token(ADMIN, AUDIENCE, 'admin');
+    const adminDoc = await t.http.get('/docs-json').set(bearer(admin)).expect(200);
+    expect(paths(adminDoc.body)).toContain('/v1/tools/fixture_admin');
+    // A token for another resource is no credential here: the anonymous document.
+    const other = await as.token(READER, 'https://other.example.test/mcp', 'fixture');
+    expect(paths((await t.http.get('/docs-json').set(bearer(other)).expect(200)).body)).toEqual(paths(anonymous.body));
   });
 
   it('accepts a token through the REST facade, and answers 403 insufficient_scope naming the missing scope', async () => {

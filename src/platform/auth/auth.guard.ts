@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Environment } from '../../config/environment';
 import { ApiKeyStore } from './api-key.store';
@@ -8,6 +8,7 @@ import { AuthFailureLimiter } from './auth-failure.limiter';
 import { AuthFailuresExceededException } from './auth-failures-exceeded.exception';
 import { bearerCredential } from './bearer-credential';
 import { PUBLIC_ROUTE } from './auth.constants';
+import { CHALLENGE_SCOPES, ChallengeScopesOf } from './challenge-scopes.decorator';
 import { bearerChallenge } from './oauth-challenge';
 import { OAuthServerUnavailable } from './oauth-key-set';
 import { OAuthTokenVerifier, OAuthVerdict } from './oauth-token.verifier';
@@ -33,6 +34,7 @@ export class AuthGuard implements CanActivate {
     private readonly config: ConfigService<Environment, true>,
     private readonly failures: AuthFailureLimiter,
     private readonly oauth: OAuthTokenVerifier,
+    private readonly modules: ModuleRef,
     @InjectPinoLogger(AuthGuard.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -60,7 +62,7 @@ export class AuthGuard implements CanActivate {
     if (verdict.firstInWindow) this.logger.warn(line, 'API key rejected');
     else this.logger.debug(line, 'API key rejected');
     if (verdict.blocked) throw new AuthFailuresExceededException(verdict.retryAfterSeconds);
-    throw new UnauthorizedException({ statusCode: 401, wwwAuthenticate: this.challenge(req, presented !== undefined) });
+    throw new UnauthorizedException({ statusCode: 401, wwwAuthenticate: this.challenge(context, req, presented !== undefined) });
   }
 
   private async verifyToken(token: string): Promise<OAuthVerdict> {
@@ -73,13 +75,18 @@ export class AuthGuard implements CanActivate {
     }
   }
 
-  /** RFC 6750 / RFC 9728: with OAuth on, where to find the metadata; `invalid_token` when a credential was refused. */
-  private challenge(req: AuthenticatedRequest, presented: boolean): string {
+  /**
+   * RFC 6750 / RFC 9728: with OAuth on, where to find the metadata; `invalid_token` when a credential was refused;
+   * the scopes the route needs when it names them (`@ChallengeScopes`).
+   */
+  private challenge(context: ExecutionContext, req: AuthenticatedRequest, presented: boolean): string {
     const config = this.oauth.config;
     if (!config) return bearerChallenge();
+    const scopesOf = this.reflector.get<ChallengeScopesOf | undefined>(CHALLENGE_SCOPES, context.getHandler());
     return bearerChallenge({
       resourceMetadata: resourceMetadataUrl(config.audience, `${req.protocol}://${req.get('host') ?? 'localhost'}`),
       error: presented ? 'invalid_token' : undefined,
+      scope: scopesOf?.(req, this.modules)?.join(' '),
     });
   }
 

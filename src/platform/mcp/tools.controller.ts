@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
+import { ChallengeScopes } from '../auth/challenge-scopes.decorator';
 import { AuthenticatedRequest, Principal } from '../auth/principal.interface';
 import { LEGACY_TOOLS_PATH, TOOLS_PATH } from './openapi-document';
 import { OriginGuard } from './origin.guard';
@@ -28,6 +29,7 @@ export class ToolsController {
 
   /** 200 with the structured result, or `{ text }` when the tool answered with text. */
   @Post([`${TOOLS_PATH}/:name`, `${LEGACY_TOOLS_PATH}/:name`])
+  @ChallengeScopes((req, modules) => modules.get(ToolRegistry, { strict: false }).get(String(req.params.name))?.scopes)
   @HttpCode(HttpStatus.OK)
   async call(
     @Param('name') name: string,
