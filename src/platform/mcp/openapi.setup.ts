@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { PACKAGE_INFO } from '../../config/package-info';
 import { ApiKeyStore } from '../auth/api-key.store';
 import { bearerCredential } from '../auth/bearer-credential';
+import { OAuthTokenVerifier } from '../auth/oauth-token.verifier';
 import { buildOpenApiDocument } from './openapi-document';
 import { ToolDefinition, ToolRegistry } from './tool.registry';
 
@@ -21,22 +22,32 @@ const SERVICE_INFO = {
 /**
  * Serves the OpenAPI document of the REST facade at `/docs-json` and Swagger UI at `/docs`. SwaggerModule
  * registers plain HTTP routes: no Nest guard runs on them, so they need no key and are not rate limited.
- * Without a key (or with one that is not valid) the document describes every tool: a tool's name and schema
- * grant nothing, and calling still needs a key with its scopes. With a valid key, it describes only the tools
- * that key may call, as `GET /v1/tools` lists them. The full document is built on the first request (the
- * registry is filled at bootstrap), then kept.
+ * Without a credential (or with one that is not valid) the document describes every tool: a tool's name and
+ * schema grant nothing, and calling still needs a credential with its scopes. With a valid key or, when
+ * OAUTH_ISSUER is set, a valid OAuth access token, it describes only the tools that caller may call, as
+ * `GET /v1/tools` lists them. The full document is built on the first request (the registry is filled at
+ * bootstrap), then kept.
  */
 export function setupOpenApi(app: INestApplication): void {
   const registry = app.get(ToolRegistry);
   const keys = app.get(ApiKeyStore);
+  const oauth = app.get(OAuthTokenVerifier);
+  /** The scopes of a valid key or token; undefined for no credential, an invalid one, or an unreachable issuer. */
+  const callerScopes = async (presented: string | undefined): Promise<readonly string[] | undefined> => {
+    if (presented === undefined) return undefined;
+    const check = keys.verify(presented);
+    if (check.status === 'ok') return check.principal.scopes;
+    if (check.status !== 'unknown' || !oauth.looksLikeToken(presented)) return undefined;
+    const verdict = await oauth.verify(presented).catch(() => undefined);
+    return verdict?.ok ? verdict.principal.scopes : undefined;
+  };
   const documentOf = (tools: ToolDefinition[]): OpenAPIObject => buildOpenApiDocument(tools, SERVICE_INFO);
   SwaggerModule.setup(DOCS_PATH, app, () => documentOf(registry.definitions()), {
     raw: ['json'],
     customSiteTitle: `${PACKAGE_INFO.name} tools`,
-    patchDocumentOnRequest: <TRequest>(req: TRequest, _res: unknown, document: OpenAPIObject): OpenAPIObject => {
-      const presented = bearerCredential((req as Request).headers.authorization);
-      const check = presented === undefined ? undefined : keys.verify(presented);
-      return check?.status === 'ok' ? documentOf(registry.definitionsFor(check.principal.scopes)) : document;
+    patchDocumentOnRequest: async <TRequest>(req: TRequest, _res: unknown, document: OpenAPIObject): Promise<OpenAPIObject> => {
+      const scopes = await callerScopes(bearerCredential((req as Request).headers.authorization));
+      return scopes ? documentOf(registry.definitionsFor(scopes)) : document;
     },
   });
 }
