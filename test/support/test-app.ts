@@ -24,12 +24,12 @@ export interface TestApp {
 
 /**
  * Boots the real application (plus the authenticated `/probe` routes and any extra modules, e.g. test
- * tool families) on a random loopback port, with logs captured. `env` overrides the defaults:
+ * tool families) on a loopback port (random unless `options.port`), with logs captured. `env` overrides the defaults:
  * development, a fresh primary key, debug logs.
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: { imports?: (Type<unknown> | DynamicModule)[] } = {},
+  options: { imports?: (Type<unknown> | DynamicModule)[]; port?: number } = {},
 ): Promise<TestApp> {
   await assertTestDatabaseConnects();
   const primaryKey = env.API_KEY_PRIMARY ?? createApiKey();
@@ -49,7 +49,7 @@ export async function createTestApp(
     });
     try {
       configureApp(created);
-      await created.listen(0, '127.0.0.1');
+      await created.listen(options.port ?? 0, '127.0.0.1');
     } catch (error) {
       // Init hooks that ran before the failure may have opened connections: close them, or jest never exits.
       await created.close().catch(() => undefined);
