@@ -239,11 +239,9 @@ describe('EmbeddedPostgres (PGlite in a worker thread, on an owner-only Unix soc
 
   it('shows how long the single session has been held, while the worker is blocked in a query', async () => {
     await waitFor(() => db!.activity().busyMs === undefined, 2_000, 'the session to be idle');
-    const busy = client!.query('SELECT pg_sleep(1.5)');
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    const during = db!.activity();
-    expect(during.running).toBe(true);
-    expect(during.busyMs).toBeGreaterThanOrEqual(500);
+    const busy = client!.query('SELECT pg_sleep(3)');
+    await waitFor(() => (db!.activity().busyMs ?? 0) >= 500, 2_500, 'the session to be held for 500 ms');
+    expect(db!.activity().running).toBe(true);
     await busy;
     // The answer reaches the client before the worker has written its files and marked the session idle.
     await waitFor(() => db!.activity().busyMs === undefined, 2_000, 'the session to be idle again');

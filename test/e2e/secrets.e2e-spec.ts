@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/free-port';
-import { startListeningServer, startServerProcess, stopServer, ListeningServer } from '../support/server-process';
+import { exitCodeWithin, startListeningServer, startServerProcess, stopServer, ListeningServer } from '../support/server-process';
 import { TEST_DB_URL } from '../support/test-database';
 import { FakeVault, startFakeVault } from '../support/vault-fake-server';
 
@@ -77,7 +77,7 @@ describe('secrets from files and Vault (node dist/main.js)', () => {
       { ENVIRONMENT: 'production', VAULT_ADDR: address, VAULT_TOKEN_FILE: secretFile('token', token), VAULT_SECRET_PATH: PATH, PORT: String(await freePort()) },
       cwd,
     );
-    expect(await failed.exited).toBe(1);
+    expect(await exitCodeWithin(failed)).toBe(1);
     expect(failed.stderr()).toBe(`Startup failed: Vault: ${address} is unreachable (ECONNREFUSED); check VAULT_ADDR and that Vault is up\n`);
     expect(failed.stdout()).toBe('');
   }, 30_000);
@@ -88,13 +88,13 @@ describe('secrets from files and Vault (node dist/main.js)', () => {
       { ENVIRONMENT: 'production', VAULT_ADDR: vault.url, VAULT_TOKEN: 'hvs.t', VAULT_SECRET_PATH: PATH, VAULT_TIMEOUT_SECONDS: '1', PORT: String(await freePort()) },
       cwd,
     );
-    expect(await failed.exited).toBe(1);
+    expect(await exitCodeWithin(failed)).toBe(1);
     expect(failed.stderr()).toBe(`Startup failed: Vault: ${vault.url} did not answer within 1 s (VAULT_TIMEOUT_SECONDS)\n`);
   }, 30_000);
 
   it('refuses a secret set both directly and as a file, naming both', async () => {
-    const failed = startServerProcess({ API_KEY_PRIMARY: 'k'.repeat(32), API_KEY_PRIMARY_FILE: secretFile('api-key', 'x'.repeat(32)) }, cwd);
-    expect(await failed.exited).toBe(1);
+    const failed = startServerProcess({ API_KEY_PRIMARY: 'k'.repeat(32), API_KEY_PRIMARY_FILE: secretFile('api-key', 'x'.repeat(32)), PORT: '0' }, cwd);
+    expect(await exitCodeWithin(failed)).toBe(1);
     expect(failed.stderr()).toContain('API_KEY_PRIMARY and API_KEY_PRIMARY_FILE: both are set; set only one');
     expect(failed.stderr()).not.toContain('k'.repeat(32));
   }, 30_000);

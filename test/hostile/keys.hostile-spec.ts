@@ -13,7 +13,7 @@ import { ToolRegistry } from '../../src/platform/mcp/tool.registry';
 import { createApiKey, createRedisPrefix } from '../factories/api-key.factory';
 import { FixtureToolsModule } from '../fixtures/fixture.tools';
 import { TEST_REDIS_URL } from '../support/redis-server';
-import { ListeningServer, startListeningServer, startServerProcess, stopServer } from '../support/server-process';
+import { exitCodeWithin, ListeningServer, startListeningServer, startServerProcess, stopServer } from '../support/server-process';
 import { bearer, createTestApp, TestApp } from '../support/test-app';
 import { TEST_DB_URL } from '../support/test-database';
 import { errorOf } from '../support/tool-results';
@@ -223,20 +223,24 @@ describe('keys and scopes: a holder of a valid key reaches only what its scopes 
       return statuses;
     })();
 
-    const newKey = createKeyWithCli(file, 'new-bot', 'admin');
-    await waitFor(async () => (await t.http.get('/v1/tools').set(bearer(newKey))).status === 200, 10_000, 'the new key to be accepted');
-    const names = (await t.http.get('/v1/tools').set(bearer(newKey)).expect(200)).body.tools.map((tool: { name: string }) => tool.name);
-    expect(names).toContain('fixture_admin');
-    expect(names).not.toContain('sql_query');
+    let statuses: number[];
+    try {
+      const newKey = createKeyWithCli(file, 'new-bot', 'admin');
+      await waitFor(async () => (await t.http.get('/v1/tools').set(bearer(newKey))).status === 200, 10_000, 'the new key to be accepted');
+      const names = (await t.http.get('/v1/tools').set(bearer(newKey)).expect(200)).body.tools.map((tool: { name: string }) => tool.name);
+      expect(names).toContain('fixture_admin');
+      expect(names).not.toContain('sql_query');
 
-    writeFileSync(file, 'keys: [ { id: BROKEN');
-    await waitFor(() => t.logs.text.includes('API keys file is invalid: the keys in force stay'), 10_000, 'the invalid version to be logged');
-    await t.http.get('/v1/tools').set(bearer(newKey)).expect(200);
+      writeFileSync(file, 'keys: [ { id: BROKEN');
+      await waitFor(() => t.logs.text.includes('API keys file is invalid: the keys in force stay'), 10_000, 'the invalid version to be logged');
+      await t.http.get('/v1/tools').set(bearer(newKey)).expect(200);
 
-    writeFileSync(file, original);
-    await waitFor(async () => (await t.http.get('/v1/tools').set(bearer(newKey))).status === 401, 10_000, 'the removed key to be refused');
-    flowing = false;
-    const statuses = await traffic;
+      writeFileSync(file, original);
+      await waitFor(async () => (await t.http.get('/v1/tools').set(bearer(newKey))).status === 401, 10_000, 'the removed key to be refused');
+    } finally {
+      flowing = false;
+      statuses = await traffic;
+    }
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
 
@@ -275,7 +279,8 @@ describe('a key\'s rate_limit_rpm across replicas sharing Redis', () => {
     const limited = createKeyWithCli(file, 'limited-bot', 'sql:read', '--rate-limit-rpm', '3');
     const other = createKeyWithCli(file, 'other-bot', 'sql:read');
     const env = { API_KEYS_FILE: file, ENABLE_RAG: 'false', RATE_LIMIT_STORAGE: 'redis', REDIS_URL: TEST_REDIS_URL, RATE_LIMIT_REDIS_PREFIX: createRedisPrefix() };
-    apps.push(await createTestApp(env), await createTestApp(env));
+    apps.push(await createTestApp(env));
+    apps.push(await createTestApp(env));
     const [a, b] = apps as [TestApp, TestApp];
     for (const app of [a, b, a]) await app.http.get('/v1/tools').set(bearer(limited)).expect(200);
     expect((await b.http.get('/v1/tools').set(bearer(limited))).status).toBe(429);
@@ -316,7 +321,9 @@ describe('keys in the built server process (npm start, npm run keys)', () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'keys:\n  - { id: x, sha256: nope, scopes: [sql:read], colour: red }\n');
     const child = startServerProcess({ ENVIRONMENT: 'production', DB_URL: TEST_DB_URL, ENABLE_RAG: 'false', API_KEYS_FILE: bad, PORT: '0' }, dir);
-    expect(await child.exited).not.toBe(0);
+    const code = await exitCodeWithin(child);
+    expect(code).not.toBe('running');
+    expect(code).not.toBe(0);
     expect(child.stderr()).toContain('keys[0]: unknown field "colour"');
     expect(child.stderr()).toContain('keys[0].sha256: must be the hex SHA-256 of the key (64 hex digits)');
     expect(child.stderr()).not.toContain('nope');

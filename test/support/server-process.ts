@@ -74,3 +74,16 @@ export async function stopServer(server: ServerProcess | undefined): Promise<voi
   if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
   await server.exited;
 }
+
+/**
+ * The exit code of a server expected to stop by itself (a boot failure), or `'running'` when it has not within
+ * `timeoutMs`: then it is killed, so a regression that lets it boot fails the test instead of keeping jest alive.
+ */
+export async function exitCodeWithin(server: ServerProcess, timeoutMs = 20_000): Promise<number | null | 'running'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'running'>((resolve) => (timer = setTimeout(() => resolve('running'), timeoutMs)));
+  const code = await Promise.race([server.exited, timedOut]);
+  clearTimeout(timer);
+  if (code === 'running') await stopServer(server);
+  return code;
+}
