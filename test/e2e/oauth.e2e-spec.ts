@@ -128,7 +128,8 @@ describe('OAuth 2.1 resource server with a real authorization server (oidc-provi
     const token = await as.token(READER, AUDIENCE, 'fixture');
     await t.http.post('/v1/tools/fixture_add').set(bearer(token)).send({ a: 1, b: 1 }).expect(200);
     const metrics = await t.http.get('/metrics').set(bearer(t.primaryKey));
-    expect(metrics.text).toMatch(/mcp_tool_calls_total\{[^}]*key_id="reporting-bot"/);
+    // Prefixed, so a token's client never shares a key's budget or label (an API key id cannot hold ':').
+    expect(metrics.text).toMatch(/mcp_tool_calls_total\{[^}]*key_id="oauth:reporting-bot"/);
     expect(t.logs.text).not.toContain(token);
   });
 

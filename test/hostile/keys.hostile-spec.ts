@@ -270,6 +270,30 @@ describe('keys and scopes: a holder of a valid key reaches only what its scopes 
   });
 });
 
+describe('/docs-json is no way around the failed-authentication limit', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'keys-docs-')), 'keys.yaml');
+  let t: TestApp;
+  let sqlKey: string;
+
+  beforeAll(async () => {
+    writeFileSync(file, 'keys: []\n');
+    sqlKey = createKeyWithCli(file, 'docs-bot', 'sql:read');
+    t = await createTestApp({ API_KEYS_FILE: file, ENABLE_RAG: 'false', AUTH_FAILURES_PER_MINUTE: '3' }, { imports: [FixtureToolsModule] });
+  });
+  afterAll(() => t?.close());
+
+  it('counts refused credentials there, and a blocked address is no longer told whether a key is valid', async () => {
+    const admin = (res: { body: { paths: Record<string, unknown> } }): boolean => '/v1/tools/fixture_admin' in res.body.paths;
+    expect(admin(await t.http.get('/docs-json').set(bearer(sqlKey)).expect(200))).toBe(false);
+    for (let i = 0; i < 4; i += 1) await t.http.get('/docs-json').set(bearer(createApiKey())).expect(200);
+    // Blocked: the valid key now gets the anonymous document, and the guard answers 429 to a wrong key.
+    expect(admin(await t.http.get('/docs-json').set(bearer(sqlKey)).expect(200))).toBe(true);
+    expect((await t.http.get('/v1/tools').set(bearer(createApiKey()))).status).toBe(429);
+    // A valid key is still served on the routes behind the guard.
+    expect((await t.http.post('/v1/tools/echo').set(bearer(sqlKey)).send({ text: 'still here' })).status).toBe(200);
+  });
+});
+
 describe('a key\'s rate_limit_rpm across replicas sharing Redis', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'keys-redis-')), 'keys.yaml');
   const apps: TestApp[] = [];

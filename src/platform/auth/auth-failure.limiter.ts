@@ -8,6 +8,8 @@ import { FixedWindowMemoryStorage } from '../throttling/fixed-window-memory.stor
 
 const ONE_MINUTE_MS = 60_000;
 const COUNTER_NAME = 'auth-failures';
+/** Addresses remembered as blocked in this process; past it the oldest are forgotten (they re-block on their next failure). */
+const MAX_REMEMBERED_BLOCKS = 10_000;
 
 /** What one more failed authentication from an address means. */
 export interface AuthFailureVerdict {
@@ -28,6 +30,8 @@ export class AuthFailureLimiter {
   private readonly storage: ThrottlerStorage;
   private readonly limit: number;
   private readonly prefix: string;
+  /** Blocked addresses and until when (ms), for routes that must not even try a credential from them. */
+  private readonly blockedUntil = new Map<string, number>();
 
   constructor(
     config: ConfigService<Environment, true>,
@@ -43,12 +47,29 @@ export class AuthFailureLimiter {
   async recordFailure(source: string): Promise<AuthFailureVerdict> {
     const key = `${this.prefix}:${COUNTER_NAME}:ip:${source}`;
     const record = await this.storage.increment(key, ONE_MINUTE_MS, this.limit, ONE_MINUTE_MS, COUNTER_NAME);
-    if (record.isBlocked) await this.noticeBlocked(key, source, record.timeToBlockExpire);
+    if (record.isBlocked) {
+      this.rememberBlock(source, record.timeToBlockExpire);
+      await this.noticeBlocked(key, source, record.timeToBlockExpire);
+    }
     return {
       firstInWindow: record.totalHits === 1,
       blocked: record.isBlocked,
       retryAfterSeconds: Math.max(1, record.timeToBlockExpire),
     };
+  }
+
+  /** Whether this process saw `source` blocked and the block has not expired (no storage round trip). */
+  isBlocked(source: string, now = Date.now()): boolean {
+    const until = this.blockedUntil.get(source);
+    if (until === undefined) return false;
+    if (until > now) return true;
+    this.blockedUntil.delete(source);
+    return false;
+  }
+
+  private rememberBlock(source: string, seconds: number): void {
+    if (this.blockedUntil.size >= MAX_REMEMBERED_BLOCKS) this.blockedUntil.delete(this.blockedUntil.keys().next().value as string);
+    this.blockedUntil.set(source, Date.now() + Math.max(1, seconds) * 1000);
   }
 
   /** One warn line per blocked address and window (a counter of its own, so replicas sharing Redis agree). */

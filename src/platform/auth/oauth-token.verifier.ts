@@ -88,11 +88,17 @@ export class OAuthTokenVerifier {
     }
   }
 
+  /**
+   * The client is `oauth:<client_id or azp>` (`oauth:sub:<sub>` without either): the prefix keeps a token's client
+   * apart from an API key of the same id (a key id cannot hold `:`), so it never shares that key's rate-limit
+   * bucket, `rate_limit_rpm` or `key_id` in metrics and audit lines.
+   */
   private principalOf(payload: JWTPayload): Principal {
     const subject = payload.sub as string;
+    const client = stringClaim(payload, 'client_id') ?? stringClaim(payload, 'azp');
     return {
       subject,
-      clientId: stringClaim(payload, 'client_id') ?? stringClaim(payload, 'azp') ?? subject,
+      clientId: client !== undefined ? `oauth:${client}` : `oauth:sub:${subject}`,
       scopes: scopesOf(payload, (this.config as OAuthConfig).scopesClaim),
       via: 'oauth',
     };

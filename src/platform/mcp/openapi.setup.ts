@@ -3,6 +3,7 @@ import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { PACKAGE_INFO } from '../../config/package-info';
 import { ApiKeyStore } from '../auth/api-key.store';
+import { AuthFailureLimiter } from '../auth/auth-failure.limiter';
 import { bearerCredential } from '../auth/bearer-credential';
 import { OAuthTokenVerifier } from '../auth/oauth-token.verifier';
 import { buildOpenApiDocument } from './openapi-document';
@@ -32,21 +33,28 @@ export function setupOpenApi(app: INestApplication): void {
   const registry = app.get(ToolRegistry);
   const keys = app.get(ApiKeyStore);
   const oauth = app.get(OAuthTokenVerifier);
-  /** The scopes of a valid key or token; undefined for no credential, an invalid one, or an unreachable issuer. */
-  const callerScopes = async (presented: string | undefined): Promise<readonly string[] | undefined> => {
-    if (presented === undefined) return undefined;
+  const failures = app.get(AuthFailureLimiter);
+  /**
+   * The scopes of a valid key or token; undefined for no credential, an invalid one, or an unreachable issuer.
+   * This public route must not be a way around the guard's failure limit: a refused credential counts against its
+   * address, and a blocked address gets the anonymous document without any credential being tried.
+   */
+  const callerScopes = async (presented: string | undefined, source: string): Promise<readonly string[] | undefined> => {
+    if (presented === undefined || failures.isBlocked(source)) return undefined;
     const check = keys.verify(presented);
     if (check.status === 'ok') return check.principal.scopes;
-    if (check.status !== 'unknown' || !oauth.looksLikeToken(presented)) return undefined;
-    const verdict = await oauth.verify(presented).catch(() => undefined);
-    return verdict?.ok ? verdict.principal.scopes : undefined;
+    const verdict = check.status === 'unknown' && oauth.looksLikeToken(presented) ? await oauth.verify(presented).catch(() => undefined) : undefined;
+    if (verdict?.ok) return verdict.principal.scopes;
+    await failures.recordFailure(source);
+    return undefined;
   };
   const documentOf = (tools: ToolDefinition[]): OpenAPIObject => buildOpenApiDocument(tools, SERVICE_INFO);
   SwaggerModule.setup(DOCS_PATH, app, () => documentOf(registry.definitions()), {
     raw: ['json'],
     customSiteTitle: `${PACKAGE_INFO.name} tools`,
     patchDocumentOnRequest: async <TRequest>(req: TRequest, _res: unknown, document: OpenAPIObject): Promise<OpenAPIObject> => {
-      const scopes = await callerScopes(bearerCredential((req as Request).headers.authorization));
+      const request = req as Request;
+      const scopes = await callerScopes(bearerCredential(request.headers.authorization), request.ip ?? request.socket.remoteAddress ?? 'unknown');
       return scopes ? documentOf(registry.definitionsFor(scopes)) : document;
     },
   });

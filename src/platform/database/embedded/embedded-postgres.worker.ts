@@ -28,7 +28,7 @@ const IDLE_CHECK_MS = 500;
  * message, and every half second for a transaction the socket server rolled back for a client that left).
  * The host reads it while this thread is blocked in WASM and can answer nothing.
  */
-function trackBusy(db: PGlite, busySince: BigInt64Array): void {
+function trackBusy(db: PGlite, busySince: BigInt64Array): NodeJS.Timeout {
   let inFlight = 0;
   const exec = db.execProtocolRawStream.bind(db);
   const settle = (): void => {
@@ -44,7 +44,7 @@ function trackBusy(db: PGlite, busySince: BigInt64Array): void {
       settle();
     }
   };
-  setInterval(settle, IDLE_CHECK_MS).unref();
+  return setInterval(settle, IDLE_CHECK_MS).unref();
 }
 
 async function serve(host: MessagePort, options: EmbeddedPostgresWorkerData): Promise<void> {
@@ -57,7 +57,7 @@ async function serve(host: MessagePort, options: EmbeddedPostgresWorkerData): Pr
       return true;
     },
   });
-  trackBusy(db, new BigInt64Array(options.busySince));
+  const busyTimer = trackBusy(db, new BigInt64Array(options.busySince));
   // A socket file left by a process that died: the data directory's lock is ours, so nobody serves it.
   rmSync(options.socketPath, { force: true });
   const server = new PGLiteSocketServer({ db, path: options.socketPath, maxConnections: options.maxConnections });
@@ -73,6 +73,7 @@ async function serve(host: MessagePort, options: EmbeddedPostgresWorkerData): Pr
     await server.start();
     chmodSync(options.socketPath, 0o600); // its directory is already owner-only; this is a second lock
   } catch (error) {
+    clearInterval(busyTimer);
     await server.stop().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
@@ -83,7 +84,10 @@ async function serve(host: MessagePort, options: EmbeddedPostgresWorkerData): Pr
     // Detaching a client rolls back its open transaction; closing PGlite then writes a shutdown checkpoint.
     void server
       .stop()
-      .then(() => db.close())
+      .then(() => {
+        clearInterval(busyTimer); // it asks PGlite whether a transaction is open: not once it is closed
+        return db.close();
+      })
       .catch((error: unknown) => send({ type: 'log', line: `WARNING:  close: ${String(error)}` }))
       .finally(() => {
         rmSync(options.socketPath, { force: true });

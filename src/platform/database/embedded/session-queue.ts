@@ -63,7 +63,7 @@ export class SessionQueue {
   enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queue.push({ kind: 'message', handlerId, message, onData, resolve, reject });
-      void this.drain();
+      this.startDrain();
     });
   }
 
@@ -85,7 +85,7 @@ export class SessionQueue {
     if (this.lastHandlerId !== handlerId || this.departures.has(handlerId)) return;
     const departed = new Promise<void>((done) => this.queue.unshift({ kind: 'departure', handlerId, done }));
     this.departures.set(handlerId, departed);
-    void this.drain();
+    this.startDrain();
   }
 
   /** After `clearQueueForHandler`: resolves once the connection's departure has run. */
@@ -99,6 +99,11 @@ export class SessionQueue {
     if (holder === undefined) return this.queue.shift();
     const index = this.queue.findIndex((queued) => queued.handlerId === holder);
     return index === -1 ? undefined : this.queue.splice(index, 1)[0];
+  }
+
+  /** Drains in the background; a failure outside any one message (PGlite closed under it) must not be an unhandled rejection. */
+  private startDrain(): void {
+    this.drain().catch(() => undefined);
   }
 
   private async drain(): Promise<void> {
