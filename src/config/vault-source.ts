@@ -2,9 +2,25 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { readSecretFile } from './secret-files';
 import { VaultClient, VaultError } from './vault.client';
+import { redactUrl } from './redact-url';
 import { VaultSettings } from './vault-settings';
 
 /** The Vault settings checked, or every problem with them (a token's value is never shown). */
+/** A setting's value as a boot error may show it: never the token, a URL without its password. */
+function shown(property: string, value: unknown): string {
+  if (property === 'VAULT_TOKEN') return '<redacted>';
+  return property === 'VAULT_ADDR' && typeof value === 'string' ? JSON.stringify(redactUrl(value)) : JSON.stringify(value);
+}
+
+/** The token and every secret travel to VAULT_ADDR: https outside development, and no credentials in the address. */
+function addressProblems(address: string, environment: string): string[] {
+  const url = new URL(address);
+  const problems: string[] = [];
+  if (url.username || url.password) problems.push('VAULT_ADDR: must not hold a user name or password (log in with VAULT_TOKEN or VAULT_K8S_ROLE)');
+  if (url.protocol === 'http:' && environment !== 'development') problems.push(`VAULT_ADDR: must be https when ENVIRONMENT=${environment}`);
+  return problems;
+}
+
 export function checkVaultSettings(raw: Readonly<Record<string, unknown>>): { settings: VaultSettings; problems: string[] } {
   const known: Record<string, unknown> = {};
   for (const name of Object.keys(new VaultSettings())) {
@@ -13,10 +29,11 @@ export function checkVaultSettings(raw: Readonly<Record<string, unknown>>): { se
   const settings = plainToInstance(VaultSettings, known, { exposeDefaultValues: true });
   const problems = validateSync(settings).map(
     (error) =>
-      `${error.property}=${error.property === 'VAULT_TOKEN' ? '<redacted>' : JSON.stringify(error.value)}: ${Object.values(error.constraints ?? {}).join('; ')}`,
+      `${error.property}=${shown(error.property, error.value)}: ${Object.values(error.constraints ?? {}).join('; ')}`,
   );
   if (problems.length > 0 || !settings.VAULT_SECRET_PATH) return { settings, problems };
   if (!settings.VAULT_ADDR) problems.push('VAULT_SECRET_PATH: set VAULT_ADDR too (the Vault to read it from)');
+  else problems.push(...addressProblems(settings.VAULT_ADDR, String(raw.ENVIRONMENT ?? 'development')));
   if (settings.VAULT_TOKEN && settings.VAULT_K8S_ROLE) {
     problems.push('VAULT_TOKEN and VAULT_K8S_ROLE: both are set; set only one way to log in to Vault');
   } else if (!settings.VAULT_TOKEN && !settings.VAULT_K8S_ROLE) {
