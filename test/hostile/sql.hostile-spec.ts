@@ -191,8 +191,8 @@ describe('SQL_ALLOWED_EXTENSION_FUNCTIONS and a named-query catalog on the real 
       ]);
       const padded = (length: number, times: number): Promise<unknown> => mcp.callTool({ name: 'padded_text', arguments: { length, times } }, undefined, { timeout: 60_000 });
       expect(resultOf<{ row_count: number }>(await padded(1000, 3)).row_count).toBe(3);
-      expect(errorOf(await padded(600_000_000, 1)).issues).toEqual([{ field: 'sql', message: fieldCap(600_000_000) }]);
-      expect(errorOf(await padded(1_000_000, 60)).issues).toEqual([{ field: 'sql', message: RESULT_CAP }]);
+      expect(errorOf(await padded(600_000_000, 1)).issues).toEqual([{ field: '(arguments)', message: fieldCap(600_000_000) }]);
+      expect(errorOf(await padded(1_000_000, 60)).issues).toEqual([{ field: '(arguments)', message: RESULT_CAP }]);
       expect(resultOf<{ text: string }>(await mcp.callTool({ name: 'echo', arguments: { text: 'after' } })).text).toBe('after');
       await mcp.close();
     } finally {

@@ -107,7 +107,7 @@ export class SchemaRepository {
   constructor(private readonly executor: SqlReadOnlyExecutor) {}
 
   async listTables(schemas: readonly string[], tool: string, signal: AbortSignal): Promise<{ tables: TableRow[]; truncated: boolean }> {
-    const result = await this.executor.run({ sql: LIST_TABLES_SQL, params: [schemas], maxRows: MAX_LISTED_TABLES, signal, tool });
+    const result = await this.executor.run({ sql: LIST_TABLES_SQL, params: [schemas], maxRows: MAX_LISTED_TABLES, signal, tool, field: '(arguments)' });
     return { tables: result.rows as unknown as TableRow[], truncated: result.truncated };
   }
 
@@ -118,12 +118,12 @@ export class SchemaRepository {
     tool: string,
     signal: AbortSignal,
   ): Promise<(TableRow & { readonly oid: number }) | undefined> {
-    const result = await this.executor.run({ sql: FIND_TABLE_SQL, params: [schemas, table], maxRows: 1, signal, tool });
+    const result = await this.executor.run({ sql: FIND_TABLE_SQL, params: [schemas, table], maxRows: 1, signal, tool, field: '(arguments)' });
     return result.rows[0] as unknown as (TableRow & { readonly oid: number }) | undefined;
   }
 
   async tableDetails(oid: number, tool: string, signal: AbortSignal): Promise<TableDetails> {
-    const result = await this.executor.run({ sql: TABLE_DETAILS_SQL, params: [oid], maxRows: 1, signal, tool });
+    const result = await this.executor.run({ sql: TABLE_DETAILS_SQL, params: [oid], maxRows: 1, signal, tool, field: '(arguments)' });
     return result.rows[0] as unknown as TableDetails;
   }
 }

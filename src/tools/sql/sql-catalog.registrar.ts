@@ -75,6 +75,7 @@ export class SqlCatalogRegistrar implements OnModuleInit {
           maxRows: query.maxRows,
           signal: ctx.signal,
           tool: query.name,
+          field: '(arguments)',
         });
       },
     };

@@ -22,4 +22,9 @@ export interface ReadOnlyQuery {
   readonly signal: AbortSignal;
   /** Tool name, for `db_query_duration_seconds{tool}`. */
   readonly tool: string;
+  /**
+   * What a caller's mistake or a result over the byte caps is named after in an `invalid` answer: `sql` (the
+   * default) where the caller wrote the statement, `(arguments)` where the statement is ours (catalog, schema tools).
+   */
+  readonly field?: string;
 }

@@ -202,7 +202,7 @@ export class SqlReadOnlyExecutor implements OnApplicationBootstrap, OnApplicatio
         if (error.why === 'aborted') throw query.signal.reason;
         throw new ToolRetryException(`The query ran longer than ${this.config.queryTimeoutSeconds} s`, 1, { cause: error });
       }
-      throw toSqlToolException(error, this.config.queryTimeoutSeconds, 'sql', this.config);
+      throw toSqlToolException(error, this.config.queryTimeoutSeconds, query.field ?? 'sql', this.config);
     } finally {
       interrupt.dispose();
       stopTimer();
