@@ -169,7 +169,7 @@ describe('resolveSecrets', () => {
     it('keeps the token and the secrets off plain http outside development, and credentials out of VAULT_ADDR', async () => {
       const problems = async (raw: Record<string, string>): Promise<readonly string[]> =>
         ((await failure({ VAULT_SECRET_PATH: PATH, VAULT_TOKEN: 't', ...raw })) as ConfigValidationError).problems;
-      expect(await problems({ VAULT_ADDR: 'http://vault.internal:8200', ENVIRONMENT: 'production' })).toEqual(['VAULT_ADDR: must be https when ENVIRONMENT=production']);
+      expect(await problems({ VAULT_ADDR: 'http://vault.internal:8200', ENVIRONMENT: 'production' })).toEqual(['VAULT_ADDR: must be https when ENVIRONMENT=production (plain http only to a loopback address)']);
       const withCredentials = await problems({ VAULT_ADDR: 'https://admin:hunter2@vault.internal:8200' });
       expect(withCredentials).toEqual(['VAULT_ADDR: must not hold a user name or password (log in with VAULT_TOKEN or VAULT_K8S_ROLE)']);
       expect(withCredentials.join(' ')).not.toContain('hunter2');

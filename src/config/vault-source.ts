@@ -12,12 +12,20 @@ function shown(property: string, value: unknown): string {
   return property === 'VAULT_ADDR' && typeof value === 'string' ? JSON.stringify(redactUrl(value)) : JSON.stringify(value);
 }
 
-/** The token and every secret travel to VAULT_ADDR: https outside development, and no credentials in the address. */
+/** Loopback hosts, where plain http never leaves the machine (a Vault Agent sidecar listens so). */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The token and every secret travel to VAULT_ADDR: https outside development unless it is a loopback address,
+ * and no credentials in the address.
+ */
 function addressProblems(address: string, environment: string): string[] {
   const url = new URL(address);
   const problems: string[] = [];
   if (url.username || url.password) problems.push('VAULT_ADDR: must not hold a user name or password (log in with VAULT_TOKEN or VAULT_K8S_ROLE)');
-  if (url.protocol === 'http:' && environment !== 'development') problems.push(`VAULT_ADDR: must be https when ENVIRONMENT=${environment}`);
+  if (url.protocol === 'http:' && environment !== 'development' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    problems.push(`VAULT_ADDR: must be https when ENVIRONMENT=${environment} (plain http only to a loopback address)`);
+  }
   return problems;
 }
 
