@@ -1,7 +1,7 @@
-import { PassThrough } from 'node:stream';
 import { McpStdioServer } from '../../src/platform/mcp/mcp-stdio.server';
 import { DiagnosticsModule } from '../../src/tools/diagnostics/diagnostics.module';
 import { createMcpTestKit, McpTestKit } from '../support/mcp-test-kit';
+import { stdioPipes } from '../support/stdio-pipes';
 
 /** The stdio door in process (the spawned-binary test is stdio.e2e-spec.ts): streams in, JSON-RPC out. */
 describe('McpStdioServer on in-process streams', () => {
@@ -13,16 +13,7 @@ describe('McpStdioServer on in-process streams', () => {
   afterAll(() => kit.close());
 
   it('answers line-delimited JSON-RPC and ends when stdin closes', async () => {
-    const stdin = new PassThrough();
-    const stdout = new PassThrough();
-    const lines: Record<string, unknown>[] = [];
-    let buffered = '';
-    stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const parts = buffered.split('\n');
-      buffered = parts.pop() ?? '';
-      for (const part of parts) if (part.trim()) lines.push(JSON.parse(part) as Record<string, unknown>);
-    });
+    const { stdin, stdout, lines } = stdioPipes();
     const served = kit.app.get(McpStdioServer).start({ stdin, stdout });
     const send = (message: object): boolean => stdin.write(`${JSON.stringify(message)}\n`);
     send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { PassThrough } from 'node:stream';
 import { McpStdioServer } from '../../src/platform/mcp/mcp-stdio.server';
 import { DiagnosticsModule } from '../../src/tools/diagnostics/diagnostics.module';
 import { createApiKey } from '../factories/api-key.factory';
 import { createMcpTestKit } from '../support/mcp-test-kit';
 import { createTestApp, TestApp } from '../support/test-app';
+import { stdioPipes } from '../support/stdio-pipes';
 
 const NESTING = 100_000;
 const deepArray = (levels: number): string => `${'['.repeat(levels)}${']'.repeat(levels)}`;
@@ -223,16 +223,7 @@ describe.each([
 describe('deep arguments over stdio', () => {
   it(`answers a tools/call nested ${NESTING} levels with an invalid result, and keeps serving`, async () => {
     const kit = await createMcpTestKit({ imports: [DiagnosticsModule] });
-    const stdin = new PassThrough();
-    const stdout = new PassThrough();
-    const lines: Record<string, unknown>[] = [];
-    let buffered = '';
-    stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const parts = buffered.split('\n');
-      buffered = parts.pop() ?? '';
-      for (const part of parts) if (part.trim()) lines.push(JSON.parse(part) as Record<string, unknown>);
-    });
+    const { stdin, stdout, lines } = stdioPipes();
     const served = kit.app.get(McpStdioServer).start({ stdin, stdout });
     try {
       const answer = async (id: number): Promise<Record<string, unknown> | undefined> => {
