@@ -72,7 +72,7 @@ describe('Redis outage under a steady stream of tool calls (RATE_LIMIT_STORAGE=r
   }
 
   /** Two callers of `echo`, 40 ms between calls, until stopped. */
-  const startEchoes = (app: TestApp): { stop: () => Promise<Outcome[]> } => startStream([() => echo(app), () => echo(app)], 40);
+  const startEchoes = (app: TestApp): { stop: () => Promise<Outcome[]>; count: () => number } => startStream([() => echo(app), () => echo(app)], 40);
 
   const get = async (app: TestApp, path: string): Promise<{ status: number; body: string }> => {
     const res = await fetch(`${app.url}${path}`, { signal: AbortSignal.timeout(5_000) });
@@ -113,7 +113,8 @@ describe('Redis outage under a steady stream of tool calls (RATE_LIMIT_STORAGE=r
   it('fail-open: lets every call through uncounted while Redis is down, reports it, stays ready, and limits again after recovery', async () => {
     const app = await boot('open');
     const stream = startEchoes(app);
-    await sleep(700);
+    // Enough calls before the fault for the limit to show (RPM allowed, then 429s), however loaded the machine.
+    await waitFor(() => stream.count() > RPM + 3, 5_000, 'calls before the fault');
     const faultAt = performance.now();
     await redis?.stop();
     await waitFor(async () => (await get(app, '/health')).status === 503, 3_000, '/health 503');
@@ -147,7 +148,8 @@ describe('Redis outage under a steady stream of tool calls (RATE_LIMIT_STORAGE=r
   it('fail-closed: answers 503 with Retry-After while Redis is down, leaves readiness, and serves and limits again after recovery', async () => {
     const app = await boot('closed');
     const stream = startEchoes(app);
-    await sleep(700);
+    // Enough calls before the fault for the limit to show (RPM allowed, then 429s), however loaded the machine.
+    await waitFor(() => stream.count() > RPM + 3, 5_000, 'calls before the fault');
     const faultAt = performance.now();
     await redis?.stop();
     await waitFor(async () => (await get(app, '/health/ready')).status === 503, 3_000, '/health/ready 503');

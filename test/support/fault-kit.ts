@@ -66,7 +66,7 @@ export async function mcpOutcome(client: McpClient, call: ToolCall, boundMs: num
 }
 
 /** Each caller calls again `pauseMs` after its last answer until stopped; `stop` answers every outcome. */
-export function startStream<T>(callers: readonly (() => Promise<T>)[], pauseMs: number): { stop: () => Promise<T[]> } {
+export function startStream<T>(callers: readonly (() => Promise<T>)[], pauseMs: number): { stop: () => Promise<T[]>; count: () => number } {
   const outcomes: T[] = [];
   let running = true;
   const loops = callers.map(async (next) => {
@@ -81,5 +81,7 @@ export function startStream<T>(callers: readonly (() => Promise<T>)[], pauseMs: 
       await Promise.all(loops);
       return outcomes;
     },
+    /** Outcomes so far: wait on it rather than on a fixed sleep, which a loaded machine fills with fewer calls. */
+    count: () => outcomes.length,
   };
 }
