@@ -353,6 +353,11 @@ describe.each(DATABASES)('SQL tools on $database', ({ env }) => {
       });
     });
 
+    it('runs a statement that empty statements precede (";SELECT …"), as the guard parsed it', async () => {
+      expect((await query(';SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      expect((await query('/* lead */ ;; SELECT $1::int AS two;', [2])).rows).toEqual([{ two: 2 }]);
+    });
+
     it('refuses params that are not JSON scalars', async () => {
       expect(errorOf(await call('sql_query', { sql: 'SELECT $1', params: [{ a: 1 }] }))).toMatchObject({
         status: 'invalid',
@@ -365,6 +370,7 @@ describe.each(DATABASES)('SQL tools on $database', ({ env }) => {
       ['SELECT nope FROM customers', 'SQLSTATE 42703: column "nope" does not exist (at character 8)'],
       ['SELECT 1 / 0', 'SQLSTATE 22012: division by zero'],
       ["SELECT 'x'::int", 'SQLSTATE 22P02: invalid input syntax for type integer: "x" (at character 8)'],
+      ['/* é */ ;; SELECT nope FROM customers', 'SQLSTATE 42703: column "nope" does not exist (at character 19)'],
     ])('answers the PostgreSQL error of %s as invalid with its SQLSTATE', async (sql, message) => {
       const body = errorOf(await call('sql_query', { sql }));
       expect(body).toMatchObject({ status: 'invalid', issues: [{ field: 'sql', message }] });

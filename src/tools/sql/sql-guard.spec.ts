@@ -230,10 +230,13 @@ describe('SqlGuard', () => {
       ['SELECT 1', 'SELECT 1'],
       ['SELECT 1;', 'SELECT 1'],
       ['SELECT 1 ; -- after', 'SELECT 1 '],
-      ['/* before */ SELECT 1;', '/* before */ SELECT 1'],
+      ['/* before */ SELECT 1;', '             SELECT 1'],
       ['SELECT 1 -- trailing comment', 'SELECT 1 -- trailing comment'],
       ["SELECT 'é;' AS \"ü\" ;", "SELECT 'é;' AS \"ü\" "],
       ['SELECT $$;$$;', 'SELECT $$;$$'],
+      [';SELECT 1', ' SELECT 1'],
+      [' ; ;SELECT 1; ', '    SELECT 1'],
+      ['/* é */;SELECT 1', '        SELECT 1'],
     ])('%j → %j (the text up to the end of its one statement)', (sql, statement) => {
       expect(guard.check(sql)).toMatchObject({ ok: true, statement });
     });

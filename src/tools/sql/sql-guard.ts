@@ -253,11 +253,18 @@ function deny(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
 }
 
-/** The query up to the end of its statement; the parser counts `stmt_location`/`stmt_len` in UTF-8 bytes. */
+/**
+ * The query up to the end of its statement; the parser counts `stmt_location`/`stmt_len` in UTF-8 bytes
+ * (`stmt_len` 0: to the end). Empty statements before it (`;SELECT 1`) become spaces, so the text is one
+ * statement PostgreSQL accepts inside a subquery and every character keeps its index (error positions).
+ */
 function statementText(sql: string, raw: { stmt_location?: number; stmt_len?: number }): string {
-  if (!raw.stmt_len) return sql;
+  const start = raw.stmt_location ?? 0;
+  if (start === 0 && !raw.stmt_len) return sql;
   const bytes = encoder.encode(sql);
-  return decoder.decode(bytes.subarray(0, (raw.stmt_location ?? 0) + raw.stmt_len));
+  const end = raw.stmt_len ? start + raw.stmt_len : bytes.length;
+  const before = decoder.decode(bytes.subarray(0, start));
+  return ' '.repeat(before.length) + decoder.decode(bytes.subarray(start, end));
 }
 
 function validateOptions(options: SqlGuardOptions): void {
