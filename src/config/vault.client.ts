@@ -1,3 +1,5 @@
+import { readCappedText } from '../platform/http/read-capped-text';
+
 /** The largest answer read from Vault (a login or one KV v2 secret); a larger one stops the boot. */
 export const VAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -94,25 +96,14 @@ export class VaultClient {
   }
 
   private async readBounded(response: Response, what: string): Promise<string> {
-    const tooLarge = (): VaultError => new VaultError(`${this.base} answered ${what} with more than ${VAULT_MAX_RESPONSE_BYTES} bytes`);
-    if (Number(response.headers.get('content-length') ?? 0) > VAULT_MAX_RESPONSE_BYTES) {
-      await response.body?.cancel();
-      throw tooLarge();
-    }
-    const chunks: Uint8Array[] = [];
-    let total = 0;
+    let text: string | undefined;
     try {
-      // Leaving the loop early cancels the stream: the rest of the answer is never read.
-      for await (const chunk of response.body ?? []) {
-        total += chunk.byteLength;
-        if (total > VAULT_MAX_RESPONSE_BYTES) break;
-        chunks.push(chunk);
-      }
+      text = await readCappedText(response, VAULT_MAX_RESPONSE_BYTES);
     } catch (error) {
       throw this.transportError(error);
     }
-    if (total > VAULT_MAX_RESPONSE_BYTES) throw tooLarge();
-    return Buffer.concat(chunks).toString('utf8');
+    if (text === undefined) throw new VaultError(`${this.base} answered ${what} with more than ${VAULT_MAX_RESPONSE_BYTES} bytes`);
+    return text;
   }
 
   private transportError(error: unknown): VaultError {

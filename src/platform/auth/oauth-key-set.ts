@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, JWTVerifyGetKey } from 'jose';
+import { readCappedText } from '../http/read-capped-text';
 import { OAuthConfig } from './oauth.config';
 
 /** How long one fetch of a discovery document or of the JWKS may take. */
@@ -32,8 +33,8 @@ async function fetchDiscovery(url: string, issuer: string): Promise<string | und
     await response.body?.cancel();
     return undefined;
   }
-  const text = await response.text();
-  if (text.length > MAX_DISCOVERY_BYTES) throw new OAuthServerUnavailable(`discovery document at ${url} is too large`);
+  const text = await readCappedText(response, MAX_DISCOVERY_BYTES);
+  if (text === undefined) throw new OAuthServerUnavailable(`discovery document at ${url} is larger than ${MAX_DISCOVERY_BYTES} bytes`);
   const document = JSON.parse(text) as { issuer?: unknown; jwks_uri?: unknown };
   // RFC 8414 §3.3: the document must name the issuer it was fetched for.
   if (document.issuer !== issuer) throw new OAuthServerUnavailable(`discovery document at ${url} names another issuer`);

@@ -1,4 +1,5 @@
 import { setTimeout as pause } from 'node:timers/promises';
+import { readCappedText } from '../../platform/http/read-capped-text';
 import { RAG_DIMENSION } from './rag.constants';
 import { RagEmbedder, RagEmbedderError, RagEmbedderUnavailableError } from './rag-embedder.interface';
 import { unitVector } from './unit-vector';
@@ -39,26 +40,9 @@ function parsed(text: string): EmbeddingsResponse {
 
 /** `response`'s body as text, read no further than `maxBytes` (RagEmbedderError past it); the request's signal aborts the read. */
 async function cappedText(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    throw new RagEmbedderError(`The embeddings endpoint answered more than ${maxBytes} bytes`);
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new RagEmbedderError(`The embeddings endpoint answered more than ${maxBytes} bytes`);
-    }
-    parts.push(value);
-  }
-  return Buffer.concat(parts).toString('utf8');
+  const text = await readCappedText(response, maxBytes);
+  if (text === undefined) throw new RagEmbedderError(`The embeddings endpoint answered more than ${maxBytes} bytes`);
+  return text;
 }
 
 /**
