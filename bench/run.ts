@@ -339,6 +339,8 @@ async function startOurs(name: string, tmp: string, overrides: Record<string, st
     LOG_OUTPUT: 'file',
     LOG_FILE: path.join(tmp, `${name}.log`),
     METRICS_ENABLED: 'true',
+    // Each instance its own embedded database: two on one data directory would find it locked.
+    DB_DATA_DIR: path.join(tmp, `${name}-pglite`),
     ...envOverrides,
   };
   // cwd is the temporary directory, so a developer's .env in the repository does not change the run.
