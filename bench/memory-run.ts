@@ -10,7 +10,8 @@
 // Environment: MEMORY_CONFIGS (comma list of: embedded, embedded-no-rag, db-url; default all three),
 // MEMORY_DB_URL (for db-url; default TEST_DB_URL), MEMORY_SETTLE_SECONDS (5), MEMORY_LOAD_SECONDS (60),
 // MEMORY_BOOTS (boots per configuration, the first one on a fresh data directory; default 2),
-// MEMORY_NODE_OPTIONS (NODE_OPTIONS for the server, e.g. V8 heap flags).
+// MEMORY_NODE_OPTIONS (NODE_OPTIONS for the server, e.g. V8 heap flags), MEMORY_ENV (KEY=VALUE,... for every
+// configuration).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -22,6 +23,13 @@ const SETTLE = Number(process.env.MEMORY_SETTLE_SECONDS ?? 5);
 const LOAD = Number(process.env.MEMORY_LOAD_SECONDS ?? 60);
 const BOOTS = Number(process.env.MEMORY_BOOTS ?? 2);
 const DB_URL = process.env.MEMORY_DB_URL ?? process.env.TEST_DB_URL;
+/** MEMORY_ENV=KEY=VALUE,KEY=VALUE: more settings for every configuration (e.g. DB_EMBEDDED_SHARED_BUFFERS_MB=128). */
+const EXTRA_ENV: Record<string, string> = Object.fromEntries(
+  (process.env.MEMORY_ENV ?? '')
+    .split(',')
+    .filter((pair) => pair.includes('='))
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 
 const CONFIGS: Record<string, Record<string, string>> = {
   embedded: {},
@@ -59,6 +67,7 @@ async function boot(dir: string, env: Record<string, string>, load: boolean): Pr
       LOG_LEVEL: 'info',
       LOG_OUTPUT: 'file',
       LOG_FILE: path.join(dir, 'server.log'),
+      ...EXTRA_ENV,
       ...env,
     },
     stdio: 'ignore',
