@@ -267,6 +267,17 @@ export class Environment {
   @Max(86_400)
   DB_EMBEDDED_BUSY_LIMIT_SECONDS = 120;
 
+  /**
+   * PostgreSQL's `shared_buffers` of the embedded database, in MB. Its pages live in the process's memory once
+   * touched and are never given back, so this bounds how much of the RSS the buffer cache can take (PostgreSQL's
+   * own default is 128 MB); pages outside it are read again from DB_DATA_DIR (the OS file cache).
+   */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(4096)
+  DB_EMBEDDED_SHARED_BUFFERS_MB = 32;
+
   /** Load the deterministic sample data into an empty embedded database at boot. */
   @EnvFlag()
   @IsBoolean()

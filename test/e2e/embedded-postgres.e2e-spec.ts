@@ -81,6 +81,7 @@ describe('EmbeddedPostgres (PGlite in a worker thread, on an owner-only Unix soc
       onExit: (exit) => exits.push(exit),
       onRestart: (reason) => restarts.push(reason),
       restartBackoff: { initialMs: 200 },
+      sharedBuffersMb: 8,
     });
 
   beforeAll(async () => {
@@ -109,6 +110,11 @@ describe('EmbeddedPostgres (PGlite in a worker thread, on an owner-only Unix soc
     });
     expect(result.rows[0].version).toMatch(/^PostgreSQL 18\./);
     expect(result.rows[0].answer).toBe(42);
+  });
+
+  it('runs with the shared_buffers it was given (its pages are RSS once touched)', async () => {
+    const shown = await client!.query<{ shared_buffers: string }>('SHOW shared_buffers');
+    expect(shown.rows[0].shared_buffers).toBe('8MB');
   });
 
   it('listens only on a Unix socket in an owner-only directory: no TCP port, no access for other users', () => {

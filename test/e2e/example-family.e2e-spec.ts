@@ -211,7 +211,7 @@ describe('example family (notes) through the MCP test kit', () => {
     expect(await register.getSingleMetricAsString('mcp_tool_duration_seconds')).toContain('tool="notes_search"');
     expect(await register.getSingleMetricAsString('mcp_tool_in_flight')).toMatch(/mcp_tool_in_flight\{tool="notes_search"\} 0/);
     const audit = kit.logs.entries().filter((entry) => entry.audit === true && entry.tool === 'notes_search');
-    expect(audit.at(-1)).toMatchObject({ key_id: 'primary', door: 'memory', outcome: 'ok', arguments_sha256: expect.any(String) });
+    expect(audit.at(-1)).toMatchObject({ request_id: expect.any(String), key_id: 'primary', door: 'memory', outcome: 'ok', arguments_sha256: expect.any(String) });
     expect(kit.logs.text).not.toContain('a-very-private-query');
   });
 

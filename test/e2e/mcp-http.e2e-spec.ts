@@ -131,6 +131,40 @@ describe('/mcp over real HTTP', () => {
     return v2Client();
   }
 
+  it('answers a 2025-era call as one JSON body, or as an SSE stream carrying its progress when it asks for progress', async () => {
+    const call = (meta: Record<string, unknown>): string =>
+      JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'fixture_wait', arguments: { ms: 20, steps: 2 }, ...meta } });
+    const plain = await fetch(`${t.url}/mcp`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': '2025-11-25', ...auth() },
+      body: call({}),
+    });
+    expect(plain.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await plain.json()).toMatchObject({ id: 7, result: { structuredContent: { waited: 20 } } });
+
+    const streamed = await fetch(`${t.url}/mcp`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': '2025-11-25', ...auth() },
+      body: call({ _meta: { progressToken: 'p1' } }),
+    });
+    expect(streamed.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const messages = (await streamed.text())
+      .split('\n')
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => JSON.parse(line.slice(5)) as { method?: string; params?: { progress?: number }; result?: unknown });
+    expect(messages.filter((m) => m.method === 'notifications/progress').map((m) => m.params?.progress)).toEqual([1, 2]);
+    expect(messages.at(-1)).toMatchObject({ id: 7, result: { structuredContent: { waited: 20 } } });
+  });
+
+  it('refuses a 2025-era call that does not accept both answer types, on the JSON leg as on the SDK\'s', async () => {
+    const answer = await rpc(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' } } }), {
+      Accept: 'application/json',
+    });
+    expect(answer.status).toBe(406);
+    const after = await rpc(JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }));
+    expect(after.status).toBe(200);
+  });
+
   it('keeps concurrent clients apart even when they reuse the same JSON-RPC ids', async () => {
     const calls = Array.from({ length: 12 }, (_, i) =>
       rpc(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'fixture_add', arguments: { a: i, b: 100 } } })),

@@ -29,6 +29,7 @@ export const databaseTargetProvider: Provider = {
     try {
       embedded = await EmbeddedPostgres.start({
         dataDir,
+        sharedBuffersMb: config.get('DB_EMBEDDED_SHARED_BUFFERS_MB', { infer: true }),
         log: (level, message, fields) => logger[level](fields ?? {}, message),
         onExit: (exit) => logger.error({ code: exit.code, reason: exit.error?.message }, 'embedded PostgreSQL stopped unexpectedly'),
         onRestart: (reason) => restarts.inc({ reason }),

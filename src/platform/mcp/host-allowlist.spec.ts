@@ -1,4 +1,4 @@
-import { HostAllowlist } from './host-allowlist';
+import { HOST_VERDICTS_KEPT, HostAllowlist } from './host-allowlist';
 
 describe('HostAllowlist', () => {
   it('answers only the loopback names (any port) by default on a loopback bind', () => {
@@ -24,5 +24,15 @@ describe('HostAllowlist', () => {
     expect(hosts.allows('[fd00::1]:80')).toBe(true);
     expect(hosts.allows('localhost')).toBe(false);
     expect(new HostAllowlist(['*'], '127.0.0.1').allows(undefined)).toBe(true);
+  });
+
+  it('gives the same verdict from memory, and keeps a bounded memory under many distinct Host headers', () => {
+    const hosts = new HostAllowlist([], '127.0.0.1');
+    for (let i = 0; i < HOST_VERDICTS_KEPT * 3; i++) expect(hosts.allows(`attacker${i}.example`)).toBe(false);
+    expect((hosts as unknown as { verdicts: Map<string, boolean> }).verdicts.size).toBeLessThanOrEqual(HOST_VERDICTS_KEPT);
+    for (let round = 0; round < 2; round++) {
+      expect(hosts.allows('localhost:8000')).toBe(true);
+      expect(hosts.allows('localhost@attacker.example')).toBe(false);
+    }
   });
 });

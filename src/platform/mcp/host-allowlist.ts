@@ -2,6 +2,8 @@
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 const LOOPBACK_BINDS = new Set(['localhost', '::1', '[::1]']);
 const ANY_HOST = '*';
+/** Host headers whose verdict is remembered; past this many distinct values the memory starts over. */
+export const HOST_VERDICTS_KEPT = 64;
 
 const isLoopbackBind = (bindHost: string): boolean => LOOPBACK_BINDS.has(bindHost.toLowerCase()) || bindHost.startsWith('127.');
 
@@ -34,6 +36,8 @@ export class HostAllowlist {
   private readonly names = new Set<string>();
   private readonly hosts = new Set<string>();
   private readonly anyHost: boolean;
+  /** A client sends the same Host on every request: its verdict is computed (a URL parse) once, not per request. */
+  private readonly verdicts = new Map<string, boolean>();
 
   constructor(allowedHosts: readonly string[], bindHost: string) {
     const entries = allowedHosts.length > 0 ? allowedHosts : isLoopbackBind(bindHost) ? LOOPBACK_NAMES : [ANY_HOST];
@@ -49,7 +53,14 @@ export class HostAllowlist {
   /** Whether a request with this Host header (undefined when absent) is answered. */
   allows(hostHeader: string | undefined): boolean {
     if (this.anyHost) return true;
-    const parsed = hostHeader === undefined ? undefined : parseHost(hostHeader);
-    return parsed !== undefined && (this.names.has(parsed.hostname) || this.hosts.has(parsed.host));
+    if (hostHeader === undefined) return false;
+    let verdict = this.verdicts.get(hostHeader);
+    if (verdict === undefined) {
+      const parsed = parseHost(hostHeader);
+      verdict = parsed !== undefined && (this.names.has(parsed.hostname) || this.hosts.has(parsed.host));
+      if (this.verdicts.size >= HOST_VERDICTS_KEPT) this.verdicts.clear();
+      this.verdicts.set(hostHeader, verdict);
+    }
+    return verdict;
   }
 }

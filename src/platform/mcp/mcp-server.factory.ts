@@ -72,7 +72,7 @@ export class McpServerFactory {
     server.setRequestHandler('tools/call', async (request, ctx) => {
       const requestId = caller.requestId();
       const progressToken = request.params._meta?.progressToken;
-      const tracked = this.inFlight.track(scope, ctx.mcpReq.id);
+      const tracked = this.inFlight.track(scope, ctx.mcpReq.id, ctx.mcpReq.signal);
       try {
         const output = await this.invoker.invoke({
           name: request.params.name,
@@ -80,7 +80,7 @@ export class McpServerFactory {
           requestId,
           principal: caller.principal,
           door: caller.door,
-          signal: AbortSignal.any([ctx.mcpReq.signal, tracked.signal]),
+          signal: tracked.signal,
           onProgress:
             progressToken === undefined
               ? undefined

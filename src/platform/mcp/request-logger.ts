@@ -7,5 +7,10 @@ import type { Logger } from 'pino';
  * before nestjs-pino has set the root (tests that build the core without it).
  */
 export function requestLogger(fallback: PinoLogger, bindings: Record<string, unknown>): Logger {
-  return ((PinoLogger.root as Logger | undefined) ?? fallback.logger).child(bindings);
+  return rootLogger(fallback).child(bindings);
+}
+
+/** The root logger itself, for a single line that carries its bindings inline (no child made per line). */
+export function rootLogger(fallback: PinoLogger): Logger {
+  return (PinoLogger.root as Logger | undefined) ?? fallback.logger;
 }

@@ -15,7 +15,7 @@ import {
   ToolRetryException,
 } from '../errors/tool.exception';
 import { BodyLimits, findBodyLimitViolation } from './body-limits';
-import { requestLogger } from './request-logger';
+import { requestLogger, rootLogger } from './request-logger';
 import { validateDto } from './dto-validator';
 import { MCP_TOOL_CALLS_TOTAL, MCP_TOOL_DURATION_SECONDS, MCP_TOOL_IN_FLIGHT } from './mcp.metrics';
 import { ToolCall, ToolOutput } from './tool-call.interface';
@@ -42,6 +42,31 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/**
+ * The logger of one call (request id and tool name on every line). The child logger is made only when a line
+ * other than the audit line is written or a tool reads `ctx.logger`: most calls write the audit line alone,
+ * which carries the same two bindings inline.
+ */
+class CallLogger {
+  private child: Logger | undefined;
+
+  constructor(
+    private readonly fallback: PinoLogger,
+    private readonly call: ToolCall,
+  ) {}
+
+  get(): Logger {
+    this.child ??= requestLogger(this.fallback, { request_id: this.call.requestId, tool: this.call.name });
+    return this.child;
+  }
+
+  /** One info line with the call's bindings, through the child when there is one, else through the root. */
+  line(fields: Record<string, unknown>, message: string): void {
+    if (this.child) this.child.info(fields, message);
+    else rootLogger(this.fallback).info({ request_id: this.call.requestId, tool: this.call.name, ...fields }, message);
+  }
 }
 
 /** Written in the audit line instead of a digest when the arguments cannot be hashed (or are over the limits). */
@@ -85,10 +110,10 @@ export class ToolInvoker {
   }
 
   async invoke(call: ToolCall): Promise<ToolOutput> {
-    const logger = requestLogger(this.pino, { request_id: call.requestId, tool: call.name });
+    const logger = new CallLogger(this.pino, call);
     const tool = this.registry.get(call.name);
     if (!tool) {
-      logger.info({ key_id: call.principal.clientId, door: call.door }, 'unknown tool called');
+      logger.get().info({ key_id: call.principal.clientId, door: call.door }, 'unknown tool called');
       throw new UnknownToolException(call.name);
     }
     const started = process.hrtime.bigint();
@@ -100,7 +125,7 @@ export class ToolInvoker {
       if (overLimit) throw new InvalidArgumentsException([{ field: '(arguments)', message: overLimit.message }]);
       return await this.run(tool, call, logger);
     } catch (error) {
-      const mapped = this.toToolException(error, tool, logger);
+      const mapped = this.toToolException(error, tool, logger.get());
       outcome = error instanceof CallCancelled ? 'cancelled' : mapped.status;
       throw mapped;
     } finally {
@@ -109,13 +134,13 @@ export class ToolInvoker {
   }
 
   /** Metrics and the audit line. Never throws: a failure here is logged, and the call's answer stands. */
-  private audit(call: ToolCall, logger: Logger, outcome: string, started: bigint, argumentsDigest: string): void {
+  private audit(call: ToolCall, logger: CallLogger, outcome: string, started: bigint, argumentsDigest: string): void {
     try {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.inFlight.dec({ tool: call.name });
       this.calls.inc({ tool: call.name, status: outcome, key_id: call.principal.clientId });
       this.duration.observe({ tool: call.name }, seconds);
-      logger.info(
+      logger.line(
         {
           audit: true,
           key_id: call.principal.clientId,
@@ -127,11 +152,11 @@ export class ToolInvoker {
         'tool call',
       );
     } catch (error) {
-      logger.error({ err: error, tool: call.name }, 'recording metrics or the audit line of a tool call failed');
+      logger.get().error({ err: error, tool: call.name }, 'recording metrics or the audit line of a tool call failed');
     }
   }
 
-  private async run(tool: RegisteredTool, call: ToolCall, logger: Logger): Promise<ToolOutput> {
+  private async run(tool: RegisteredTool, call: ToolCall, callLogger: CallLogger): Promise<ToolOutput> {
     const missing = missingScopes(call.principal.scopes, tool.scopes);
     if (missing.length > 0) throw new ToolForbiddenException(`The caller lacks the scope(s): ${missing.join(', ')}`, missing);
 
@@ -146,25 +171,27 @@ export class ToolInvoker {
     const ctx: ToolContext = {
       requestId: call.requestId,
       principal: call.principal,
-      logger,
+      get logger() {
+        return callLogger.get();
+      },
       signal: controller.signal,
       reportProgress: (progress, total, message) =>
         call.onProgress && !controller.signal.aborted ? call.onProgress(progress, total, message) : Promise.resolve(),
     };
     try {
       const result = await untilAborted(Promise.resolve().then(() => tool.handler(input.value, ctx)), controller.signal);
-      return await this.toOutput(tool, result, logger);
+      return await this.toOutput(tool, result, callLogger);
     } finally {
       clearTimeout(deadline);
       call.signal?.removeEventListener('abort', onCancel);
     }
   }
 
-  private async toOutput(tool: RegisteredTool, result: unknown, logger: Logger): Promise<ToolOutput> {
+  private async toOutput(tool: RegisteredTool, result: unknown, logger: CallLogger): Promise<ToolOutput> {
     if (tool.output) {
       const checked = await validateDto(tool.output, result, 'drop', '(result)');
       if (!checked.ok) {
-        logger.error({ issues: checked.issues }, 'tool result does not match its output schema');
+        logger.get().error({ issues: checked.issues }, 'tool result does not match its output schema');
         throw new ToolFailedException('Tool result did not match its output schema');
       }
       result = checked.value;

@@ -6,6 +6,8 @@ export interface EmbeddedPostgresWorkerData {
   readonly socketPath: string;
   /** Connections the socket server accepts at once (see EmbeddedPostgresOptions.maxConnections). */
   readonly maxConnections: number;
+  /** PostgreSQL's `shared_buffers`, in MB. */
+  readonly sharedBuffersMb: number;
   /**
    * One BigInt64 the worker keeps current without being asked: since when (epoch ms) the database has
    * been busy with a protocol message or an open transaction, 0 when idle. The host reads it while the

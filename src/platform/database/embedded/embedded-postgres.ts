@@ -21,6 +21,8 @@ export interface EmbeddedPostgresOptions {
    * shared by every connection. Each process uses a pool of size 1.
    */
   readonly maxConnections?: number;
+  /** PostgreSQL's `shared_buffers` in MB (default 32; PostgreSQL's own default, 128, costs its RSS once touched). */
+  readonly sharedBuffersMb?: number;
   /** Deadline for the worker to be listening, or for the owner's socket to answer (default 60 s; initdb). */
   readonly startTimeoutMs?: number;
   /** Delays between restarts of a worker that keeps dying (default 1 s doubling to 30 s; stable after 60 s). */
@@ -38,6 +40,7 @@ export interface EmbeddedPostgresOptions {
 export type EmbeddedRole = 'owner' | 'attached';
 
 const DEFAULT_MAX_CONNECTIONS = 16;
+const DEFAULT_SHARED_BUFFERS_MB = 32;
 const DEFAULT_START_TIMEOUT_MS = 60_000;
 const DEFAULT_STOP_TIMEOUT_MS = 5_000;
 const DEFAULT_BACKOFF: RestartBackoff = { initialMs: 1_000, maxMs: 30_000, stableAfterMs: 60_000 };
@@ -187,6 +190,7 @@ export class EmbeddedPostgres {
         dataDir: this.dataDir,
         socketPath: socket.path,
         maxConnections: this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+        sharedBuffersMb: this.options.sharedBuffersMb ?? DEFAULT_SHARED_BUFFERS_MB,
         startTimeoutMs: this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
         backoff: { ...DEFAULT_BACKOFF, ...this.options.restartBackoff },
         log: (level, message, fields) => this.log(level, message, fields),

@@ -52,6 +52,7 @@ async function serve(host: MessagePort, options: EmbeddedPostgresWorkerData): Pr
   const initialized = !existsSync(join(options.dataDir, 'PG_VERSION'));
   const db = await PGlite.create(options.dataDir, {
     extensions: { vector },
+    postgresqlconf: [`shared_buffers = ${options.sharedBuffersMb}MB`],
     onStderr: (line) => {
       send({ type: 'log', line });
       return true;

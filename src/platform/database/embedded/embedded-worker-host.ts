@@ -28,6 +28,7 @@ export interface EmbeddedWorkerHostOptions {
   /** Absolute path of the Unix socket, inside a directory only this user can enter. */
   readonly socketPath: string;
   readonly maxConnections: number;
+  readonly sharedBuffersMb: number;
   readonly startTimeoutMs: number;
   readonly backoff: RestartBackoff;
   readonly log: EmbeddedPostgresLogger;
@@ -205,6 +206,7 @@ export class EmbeddedWorkerHost {
       dataDir: this.options.dataDir,
       socketPath: this.options.socketPath,
       maxConnections: this.options.maxConnections,
+      sharedBuffersMb: this.options.sharedBuffersMb,
       busySince: this.busySince.buffer as SharedArrayBuffer,
     });
     const running: RunningWorker = {
