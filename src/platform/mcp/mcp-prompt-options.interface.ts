@@ -67,6 +67,10 @@ export interface McpPromptOptions {
   readonly arguments?: DtoClass;
   /** Scopes the caller must hold to see and get it; defaults to `<family>:read` of its provider. */
   readonly scopes?: readonly string[];
-  /** Completers of arguments by name; an argument with an `@IsIn([...])` list completes from it without one. */
-  readonly complete?: Readonly<Record<string, ArgumentCompleter>>;
+  /**
+   * Completers of arguments by name: a function, or the name of a method of the same provider (decorator
+   * arguments cannot reach the instance) called as an `ArgumentCompleter`. An argument with an `@IsIn([...])`
+   * list completes from it without one.
+   */
+  readonly complete?: Readonly<Record<string, ArgumentCompleter | string>>;
 }

@@ -43,7 +43,7 @@ describe('@McpPrompt()', () => {
     ['an empty description', { description: ' ' }, /description must not be empty/],
     ['arguments that are not a class', { arguments: {} }, /arguments must be a DTO class/],
     ['empty scopes', { scopes: [''] }, /scopes must be an array of non-empty strings/],
-    ['a completer that is not a function', { complete: { topic: 'x' } }, /complete.topic must be a function/],
+    ['a completer that is neither a function nor a method name', { complete: { topic: 42 } }, /complete.topic must be a function or a method name/],
   ])('refuses %s when applied, naming the prompt', (_case, overrides, message) => {
     expect(() => declarePromptClass({ ...valid, ...overrides })).toThrow(message);
     expect(() => declarePromptClass({ ...valid, ...overrides })).toThrow('@McpPrompt("');
@@ -77,5 +77,12 @@ describe('registeredPromptFrom()', () => {
       '@McpPrompt("explain_topic") on Prompts.run: argument "count" must be a string',
     );
     expect(() => registeredPromptFrom('Prompts.run', { ...valid, complete: { subject: () => [] } }, handler)).toThrow('complete.subject names no argument of TopicArgs');
+    expect(() => registeredPromptFrom('Prompts.run', { ...valid, complete: { topic: 'suggest' } }, handler, undefined, {})).toThrow('complete.topic names no method "suggest" of the provider');
+  });
+
+  it('binds a completer named by method to the provider', async () => {
+    const provider = { prefix: 'db_', suggest(this: { prefix: string }, partial: string): string[] { return [`${this.prefix}${partial}`]; } };
+    const prompt = registeredPromptFrom('Prompts.run', { ...valid, complete: { topic: 'suggest' } }, handler, undefined, provider);
+    await expect(Promise.resolve(prompt.completers.topic('x', { principal: { subject: 's', clientId: 'c', scopes: [], via: 'api_key' }, signal: new AbortController().signal, arguments: {} }))).resolves.toEqual(['db_x']);
   });
 });

@@ -17,7 +17,9 @@ function assertValid(options: McpPromptOptions): void {
     throw new Error(`${where}: scopes must be an array of non-empty strings`);
   }
   for (const [name, completer] of Object.entries(options.complete ?? {})) {
-    if (typeof completer !== 'function') throw new Error(`${where}: complete.${name} must be a function`);
+    if (typeof completer !== 'function' && !(typeof completer === 'string' && completer !== '')) {
+      throw new Error(`${where}: complete.${name} must be a function or a method name`);
+    }
   }
 }
 

@@ -40,7 +40,7 @@ export class McpToolsExplorer implements OnApplicationBootstrap {
         const options = this.reflector.get<McpToolOptions | undefined>(MCP_TOOL, method);
         if (options) this.register(`${className}.${methodName}`, options, method.bind(instance), family);
         const prompt = this.reflector.get<McpPromptOptions | undefined>(MCP_PROMPT, method);
-        if (prompt) this.registerPrompt(`${className}.${methodName}`, prompt, method.bind(instance) as RegisteredPromptHandler, family);
+        if (prompt) this.registerPrompt(`${className}.${methodName}`, prompt, method.bind(instance) as RegisteredPromptHandler, family, instance);
       }
     }
     this.logger.info({ tools: this.registry.list().length, prompts: this.prompts.listFor(['*']).length }, 'MCP tools registered');
@@ -51,8 +51,8 @@ export class McpToolsExplorer implements OnApplicationBootstrap {
     this.logger.info(`${source} -> ${options.name}`);
   }
 
-  private registerPrompt(source: string, options: McpPromptOptions, handler: RegisteredPromptHandler, family: string | undefined): void {
-    this.prompts.register(registeredPromptFrom(source, options, handler, family));
+  private registerPrompt(source: string, options: McpPromptOptions, handler: RegisteredPromptHandler, family: string | undefined, instance: object): void {
+    this.prompts.register(registeredPromptFrom(source, options, handler, family, instance));
     this.logger.info(`${source} -> prompt ${options.name}`);
   }
 }

@@ -49,13 +49,14 @@ export function listCompleter(values: readonly string[]): ArgumentCompleter {
 /**
  * A registry entry from `@McpPrompt` options: the arguments from the DTO's JSON Schema (every property must be a
  * string, as MCP prompt arguments are; required unless optional or defaulted), the family's read scope unless
- * the options name some, and completers (declared, else from `@IsIn` lists).
+ * the options name some, and completers (declared, else from `@IsIn` lists; a method name is looked up on `provider`).
  */
 export function registeredPromptFrom(
   source: string,
   options: McpPromptOptions,
   handler: (args: object, ctx: PromptContext) => unknown,
   family?: string,
+  provider?: object,
 ): RegisteredPrompt {
   const where = `@McpPrompt(${JSON.stringify(options.name)}) on ${source}`;
   const schema = dtoJsonSchema(options.arguments ?? NoArguments);
@@ -73,7 +74,13 @@ export function registeredPromptFrom(
   });
   for (const [name, completer] of Object.entries(options.complete ?? {})) {
     if (!(name in properties)) throw new Error(`${where}: complete.${name} names no argument of ${options.arguments?.name ?? 'the prompt'}`);
-    completers[name] = completer;
+    if (typeof completer === 'function') {
+      completers[name] = completer;
+      continue;
+    }
+    const method = (provider as Record<string, unknown> | undefined)?.[completer];
+    if (typeof method !== 'function') throw new Error(`${where}: complete.${name} names no method "${completer}" of the provider`);
+    completers[name] = (method as ArgumentCompleter).bind(provider);
   }
   return {
     definition: {
