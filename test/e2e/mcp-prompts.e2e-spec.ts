@@ -5,6 +5,7 @@ import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from
 import { McpPrompt } from '../../src/platform/mcp/mcp-prompt.decorator';
 import { McpToolProvider } from '../../src/platform/mcp/mcp-tool-provider.decorator';
 import { McpStdioServer } from '../../src/platform/mcp/mcp-stdio.server';
+import { ConformanceFixturesModule } from '../conformance/conformance.fixtures';
 import { FIXTURE_NAMES, FixturePrompts, FixturePromptsModule } from '../fixtures/fixture.prompts';
 import { createMcpTestKit, McpTestKit } from '../support/mcp-test-kit';
 import { stdioPipes } from '../support/stdio-pipes';
@@ -181,7 +182,8 @@ describe('prompts over real HTTP (both eras) and over stdio', () => {
   const auth = (): Record<string, string> => ({ Authorization: `Bearer ${t.primaryKey}` });
 
   beforeAll(async () => {
-    t = await createTestApp({}, { imports: [FixturePromptsModule] });
+    // The conformance fixtures bring resources (a listed one and a template), so every cacheable list answers.
+    t = await createTestApp({}, { imports: [FixturePromptsModule, ConformanceFixturesModule] });
   });
   afterAll(() => t?.close());
 
@@ -209,6 +211,42 @@ describe('prompts over real HTTP (both eras) and over stdio', () => {
     } finally {
       await client.close();
     }
+  });
+
+  /** One raw JSON-RPC POST to /mcp in either era; answers the parsed JSON-RPC response. */
+  async function rawPost(method: string, params: Record<string, unknown>, era: 'legacy' | 'modern'): Promise<Record<string, unknown>> {
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': MODERN,
+      'io.modelcontextprotocol/clientInfo': { name: 'raw-e2e', version: '1.0.0' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    };
+    const response = await fetch(`${t.url}/mcp`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+        'MCP-Protocol-Version': era === 'modern' ? MODERN : '2025-11-25',
+        ...(era === 'modern' ? { 'Mcp-Method': method } : {}),
+        ...(era === 'modern' && typeof params.uri === 'string' ? { 'Mcp-Name': params.uri } : {}),
+        ...auth(),
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: era === 'modern' ? { ...params, _meta: meta } : params }),
+    });
+    const text = await response.text();
+    const data = text.startsWith('{') ? text : (text.split('\n').find((line) => line.startsWith('data: ')) ?? '').slice(6);
+    return JSON.parse(data) as Record<string, unknown>;
+  }
+
+  it('2026-07-28 list results carry ttlMs and cacheScope: a minute for lists fixed at boot, 0 for live resources; never in the 2025 era', async () => {
+    for (const method of ['tools/list', 'prompts/list', 'resources/templates/list']) {
+      expect({ method, result: (await rawPost(method, {}, 'modern')).result }).toMatchObject({ method, result: { ttlMs: 60_000, cacheScope: 'private' } });
+    }
+    expect((await rawPost('resources/list', {}, 'modern')).result).toMatchObject({ resources: [expect.objectContaining({ uri: 'test://static-text' })], ttlMs: 0, cacheScope: 'private' });
+    expect((await rawPost('resources/read', { uri: 'test://static-text' }, 'modern')).result).toMatchObject({ ttlMs: 0, cacheScope: 'private' });
+    const legacy = (await rawPost('prompts/list', {}, 'legacy')).result as Record<string, unknown>;
+    expect(legacy.prompts).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'fixture_greet' })]));
+    expect(legacy).not.toHaveProperty('ttlMs');
+    expect(legacy).not.toHaveProperty('cacheScope');
   });
 
   it('stdio: list, get and complete as line-delimited JSON-RPC', async () => {
