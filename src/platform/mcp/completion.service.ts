@@ -47,7 +47,7 @@ export class CompletionService {
     const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]);
     let found: readonly string[];
     try {
-      found = await completer(params.argument.value, { principal, signal: deadline, arguments: params.context?.arguments ?? {} });
+      found = await completer(params.argument.value, { requestId, principal, signal: deadline, arguments: params.context?.arguments ?? {} });
     } catch (error) {
       requestLogger(this.pino, { request_id: requestId }).error({ err: error, argument: params.argument.name }, 'completion failed');
       throw new ProtocolError(ProtocolErrorCode.InternalError, `Completing ${params.argument.name} failed (request ${requestId})`);

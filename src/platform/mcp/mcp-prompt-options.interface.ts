@@ -40,6 +40,7 @@ export interface PromptContext {
 
 /** What a completer of one argument gets: who asks, and the arguments the client already filled in. */
 export interface CompletionContext {
+  readonly requestId: string;
   readonly principal: Principal;
   readonly signal: AbortSignal;
   /** Other arguments already chosen (`context.arguments` of the request), as strings. */

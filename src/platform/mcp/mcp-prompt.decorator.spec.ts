@@ -83,6 +83,6 @@ describe('registeredPromptFrom()', () => {
   it('binds a completer named by method to the provider', async () => {
     const provider = { prefix: 'db_', suggest(this: { prefix: string }, partial: string): string[] { return [`${this.prefix}${partial}`]; } };
     const prompt = registeredPromptFrom('Prompts.run', { ...valid, complete: { topic: 'suggest' } }, handler, undefined, provider);
-    await expect(Promise.resolve(prompt.completers.topic('x', { principal: { subject: 's', clientId: 'c', scopes: [], via: 'api_key' }, signal: new AbortController().signal, arguments: {} }))).resolves.toEqual(['db_x']);
+    await expect(Promise.resolve(prompt.completers.topic('x', { requestId: 'r', principal: { subject: 's', clientId: 'c', scopes: [], via: 'api_key' }, signal: new AbortController().signal, arguments: {} }))).resolves.toEqual(['db_x']);
   });
 });
