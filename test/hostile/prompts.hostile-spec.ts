@@ -50,7 +50,8 @@ describe('hostile prompt and completion arguments', () => {
       ['a name of 200 characters', 'name', { name: 'n'.repeat(200) }],
       ['no name', 'name', { arguments: {} }],
     ])('prompts/get with %s: -32602 naming %s, then still answering', async (_case, field, params) => {
-      const { answer } = await rpc(era, 'prompts/get', params, typeof params.name === 'string' ? params.name : undefined);
+      const name = (params as { name?: unknown }).name;
+      const { answer } = await rpc(era, 'prompts/get', params, typeof name === 'string' ? name : undefined);
       expect(answer).toMatchObject({ error: { code: -32602, message: expect.stringContaining(field) } });
       await expectStillAnswering(era);
     });
