@@ -43,7 +43,7 @@ export class McpToolsExplorer implements OnApplicationBootstrap {
         if (prompt) this.registerPrompt(`${className}.${methodName}`, prompt, method.bind(instance) as RegisteredPromptHandler, family, instance);
       }
     }
-    this.logger.info({ tools: this.registry.list().length, prompts: this.prompts.listFor(['*']).length }, 'MCP tools registered');
+    this.logger.info({ tools: this.registry.list().length, prompts: this.prompts.size }, 'MCP tools registered');
   }
 
   private register(source: string, options: McpToolOptions, handler: RegisteredToolHandler, family: string | undefined): void {

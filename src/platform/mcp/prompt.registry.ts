@@ -24,6 +24,10 @@ export class PromptRegistry {
     return this.prompts.size === 0;
   }
 
+  get size(): number {
+    return this.prompts.size;
+  }
+
   get(name: string): RegisteredPrompt | undefined {
     return this.prompts.get(name);
   }
