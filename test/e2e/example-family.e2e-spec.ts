@@ -215,6 +215,43 @@ describe('example family (notes) through the MCP test kit', () => {
     expect(kit.logs.text).not.toContain('a-very-private-query');
   });
 
+  it('serves the notes_review prompt: the note embedded, the ask chosen by focus', async () => {
+    const note = await create({ title: 'Release plan', body: 'Ship on Friday; Ana writes the notes.' });
+    const { prompts } = await kit.client.listPrompts();
+    expect(prompts).toEqual([
+      {
+        name: 'notes_review',
+        title: 'Review a note',
+        description: expect.any(String),
+        arguments: [
+          { name: 'id', description: expect.any(String), required: true },
+          { name: 'focus', description: expect.any(String), required: false },
+        ],
+      },
+    ]);
+    const { messages } = await kit.getPrompt('notes_review', { id: note.id, focus: 'actions' });
+    expect(messages).toEqual([
+      { role: 'user', content: { type: 'resource', resource: { uri: `notes://notes/${note.id}`, mimeType: 'text/markdown', text: '# Release plan\n\nShip on Friday; Ana writes the notes.' } } },
+      { role: 'user', content: { type: 'text', text: expect.stringContaining('List the actions') } },
+    ]);
+  });
+
+  it('answers prompt arguments that fail validation or name no note with -32602', async () => {
+    await expect(kit.getPrompt('notes_review', { id: 'not-a-uuid' })).rejects.toMatchObject({ code: -32602, message: expect.stringContaining('id must be a UUID') });
+    await expect(kit.getPrompt('notes_review', { id: '00000000-0000-4000-8000-000000000009' })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringContaining('Note 00000000-0000-4000-8000-000000000009 does not exist'),
+    });
+  });
+
+  it('completes the note id from the words of its title, and focus from its list', async () => {
+    const note = await create({ title: 'Quarterly zeppelin budget' });
+    const ref = { type: 'ref/prompt', name: 'notes_review' } as const;
+    expect(await kit.complete(ref, 'id', 'zeppelin')).toEqual([note.id]);
+    expect(await kit.complete(ref, 'id', '')).toEqual([]);
+    expect(await kit.complete(ref, 'focus', 's')).toEqual(['summary']);
+  });
+
   it('contributes its health check to /health and /health/ready', async () => {
     const checks = kit.app.get(HealthChecksExplorer);
     expect(checks.readiness().map((check) => check.key)).toContain('notes_store');
@@ -231,6 +268,10 @@ describe('example family (notes) with a key that may only read', () => {
     kit = await bootKit({ imports: [NotesModule], principal: { subject: 'secondary', clientId: 'secondary', scopes: ['notes:read'], via: 'api_key' } });
   });
   afterAll(() => kit.close());
+
+  it('shows it the notes_review prompt (it needs notes:read only)', async () => {
+    expect((await kit.client.listPrompts()).prompts.map((prompt) => prompt.name)).toEqual(['notes_review']);
+  });
 
   it('lets it search and get', async () => {
     const result = await kit.client.callTool({ name: 'notes_search', arguments: { query: 'anything' } });
@@ -251,7 +292,7 @@ describe('docs/extending.md', () => {
     [...doc.matchAll(/```ts\n\/\/ src\/tools\/notes\/(notes\.[a-z]+\.ts)\n([\s\S]*?)```/g)].map((match) => [match[1], match[2]]),
   );
 
-  it.each(['notes.dto.ts', 'notes.repository.ts', 'notes.service.ts', 'notes.tools.ts', 'notes.health.ts', 'notes.module.ts'])(
+  it.each(['notes.dto.ts', 'notes.repository.ts', 'notes.service.ts', 'notes.tools.ts', 'notes.prompts.ts', 'notes.health.ts', 'notes.module.ts'])(
     'quotes %s exactly as the tested fixture (import paths aside)',
     (file) => {
       const fixture = readFileSync(join(root, 'test', 'fixtures', 'example-family', file), 'utf8');

@@ -30,8 +30,15 @@ export interface McpTestKit {
   readonly client: Client;
   readonly app: INestApplicationContext;
   readonly logs: LogCapture;
+  /** `prompts/get` through the client; rejects with the JSON-RPC error (`code`, `message`) on failure. */
+  getPrompt(name: string, args?: Record<string, string>): ReturnType<Client['getPrompt']>;
+  /** The values `completion/complete` answers for one argument of a prompt or resource template. */
+  complete(ref: CompletionRef, argument: string, value: string, context?: Record<string, string>): Promise<string[]>;
   close(): Promise<void>;
 }
+
+/** What `completion/complete` completes: a prompt by name, or a resource template by its URI template. */
+export type CompletionRef = { type: 'ref/prompt'; name: string } | { type: 'ref/resource'; uri: string };
 
 /**
  * Boots the MCP core plus the given modules (no HTTP) and returns a connected MCP client.
@@ -39,6 +46,7 @@ export interface McpTestKit {
  * @example
  * const kit = await createMcpTestKit({ imports: [DiagnosticsModule] });
  * const result = await kit.client.callTool({ name: 'echo', arguments: { text: 'hi' } });
+ * const { messages } = await kit.getPrompt('notes_review', { id });
  * await kit.close();
  */
 export async function createMcpTestKit(options: McpTestKitOptions): Promise<McpTestKit> {
@@ -82,6 +90,9 @@ export async function createMcpTestKit(options: McpTestKitOptions): Promise<McpT
     client,
     app,
     logs,
+    getPrompt: (name, args) => client.getPrompt({ name, ...(args ? { arguments: args } : {}) }),
+    complete: async (ref, argument, value, context) =>
+      (await client.complete({ ref, argument: { name: argument, value }, ...(context ? { context: { arguments: context } } : {}) })).completion.values,
     close: async () => {
       await client.close();
       await server.close();

@@ -18,6 +18,8 @@ import { missingScopes, scopesAllow } from '../auth/scopes';
 import { toErrorResponse } from '../errors/error-response';
 import { requestLogger } from './request-logger';
 import { InFlightCalls } from './in-flight-calls';
+import { LIST_CACHE_HINTS } from './list-cache-hints';
+import { McpPromptHandlers } from './mcp-prompt.handlers';
 import { MCP_SERVER_NAME } from './mcp.constants';
 import { decodeResourceCursor, encodeResourceCursor, ResourceListPosition } from './resource-cursor';
 import { RESOURCES_LIST_PARAMS, RESOURCES_READ_PARAMS } from './resource-request-params';
@@ -53,6 +55,7 @@ export class McpServerFactory {
     private readonly invoker: ToolInvoker,
     private readonly inFlight: InFlightCalls,
     private readonly resources: ResourceRegistry,
+    private readonly promptHandlers: McpPromptHandlers,
     @InjectPinoLogger(McpServerFactory.name) private readonly pino: PinoLogger,
   ) {}
 
@@ -60,9 +63,9 @@ export class McpServerFactory {
     const scope = caller.cancellationScope ?? `instance:${randomUUID()}`;
     const withResources = !this.resources.empty;
     const capabilities: ServerCapabilities = withResources
-      ? { tools: { listChanged: false }, resources: {} }
-      : { tools: { listChanged: false } };
-    const server = new Server({ name: MCP_SERVER_NAME, version: PACKAGE_INFO.version }, { capabilities });
+      ? { tools: { listChanged: false }, resources: {}, ...this.promptHandlers.capabilities() }
+      : { tools: { listChanged: false }, ...this.promptHandlers.capabilities() };
+    const server = new Server({ name: MCP_SERVER_NAME, version: PACKAGE_INFO.version }, { capabilities, cacheHints: LIST_CACHE_HINTS });
     // Our DTO schemas are plain JSON Schema objects (`type: 'object'` always); the SDK types them as JSON values.
     server.setRequestHandler('tools/list', () => ({ tools: this.registry.definitionsFor(caller.principal.scopes) as unknown as Tool[] }));
     server.setNotificationHandler('notifications/cancelled', (notification) => {
@@ -110,6 +113,7 @@ export class McpServerFactory {
       }
     });
     if (withResources) this.serveResources(server, caller);
+    this.promptHandlers.attach(server, { ...caller, cancellationScope: scope });
     return server;
   }
 

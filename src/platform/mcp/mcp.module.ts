@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { CompletionService } from './completion.service';
 import { InFlightCalls } from './in-flight-calls';
+import { McpPromptHandlers } from './mcp-prompt.handlers';
+import { mcpPromptMetrics } from './mcp-prompt.metrics';
+import { PromptRegistry } from './prompt.registry';
+import { PromptService } from './prompt.service';
 import { McpController } from './mcp.controller';
 import { McpHttpHandler } from './mcp-http.handler';
 import { mcpMetrics } from './mcp.metrics';
@@ -14,13 +19,14 @@ import { ToolRegistry } from './tool.registry';
 import { ToolsController } from './tools.controller';
 
 /**
- * The MCP core: discovers `@McpTool()` methods at bootstrap and serves them on `/mcp` (both protocol
+ * The MCP core: discovers `@McpTool()` and `@McpPrompt()` methods at bootstrap and serves them on `/mcp` (both protocol
  * eras), over stdio and through the REST facade, all through the one ToolInvoker.
  */
 @Module({
   imports: [DiscoveryModule],
   controllers: [McpController, ToolsController],
-  providers: [InFlightCalls, ToolRegistry, ResourceRegistry, McpToolsExplorer, ToolInvoker, McpServerFactory, McpHttpHandler, McpStdioServer, OriginGuard, ...mcpMetrics],
-  exports: [ToolRegistry, ResourceRegistry, ToolInvoker, McpServerFactory, McpStdioServer],
+  providers: [InFlightCalls, ToolRegistry, ResourceRegistry, McpToolsExplorer, ToolInvoker, McpServerFactory, McpHttpHandler, McpStdioServer, OriginGuard, ...mcpMetrics,
+    PromptRegistry, PromptService, CompletionService, McpPromptHandlers, ...mcpPromptMetrics],
+  exports: [ToolRegistry, ResourceRegistry, PromptRegistry, ToolInvoker, McpServerFactory, McpStdioServer],
 })
 export class McpModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/principal.interface';
+import { ArgumentCompleter } from './mcp-prompt-options.interface';
 
 /** One concrete resource, as `resources/list` shows it. */
 export interface ResourceEntry {
@@ -55,6 +56,8 @@ export interface ResourceTemplateEntry {
   readonly list?: (cursor: string | undefined) => Promise<ResourcePage>;
   /** The resource, or undefined when it does not exist (answered as resource-not-found). */
   readonly read: (uri: string, match: Readonly<Record<string, string>>, ctx: ResourceReadContext) => Promise<ResourceContent | undefined>;
+  /** Completers of the template's variables by name (`completion/complete` with a `ref/resource`). */
+  readonly complete?: Readonly<Record<string, ArgumentCompleter>>;
 }
 
 /** A URI matched against a registered template. */

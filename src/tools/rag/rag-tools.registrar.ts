@@ -7,6 +7,8 @@ import {
   vectorExtensionAvailable,
   vectorExtensionInstalled,
 } from '../../platform/database/migrations/1764806400000-rag-store';
+import { PromptRegistry } from '../../platform/mcp/prompt.registry';
+import { registeredPromptFrom } from '../../platform/mcp/registered-prompt';
 import { registeredToolFrom } from '../../platform/mcp/registered-tool';
 import { ResourceRegistry } from '../../platform/mcp/resource.registry';
 import { ToolRegistry } from '../../platform/mcp/tool.registry';
@@ -16,12 +18,13 @@ import { InjectRagDataSource } from './rag-data-source';
 import { PGVECTOR_INSTALL_HINT, RAG_FAMILY } from './rag.constants';
 import { InjectRagEmbedder, RagEmbedder } from './rag-embedder.interface';
 import { RagStoreStatus } from './rag-store.status';
+import { RagPrompts } from './rag.prompts';
 import { RagTools } from './rag.tools';
 
 /**
  * At module init (before the MCP explorer and any client listing) decides whether the RAG tools serve:
  * RAG enabled (ENABLE_RAG, or unset on the embedded database), pgvector present, the store's tables and the HNSW
- * index for the embedder's dimension there, the embedder ready. Then registers the tools and the
+ * index for the embedder's dimension there, the embedder ready. Then registers the tools, the prompts and the
  * `rag://documents/{id}` resource template. Otherwise registers nothing and logs one line saying why (and how
  * to install pgvector); the rest of the server runs on.
  */
@@ -32,6 +35,8 @@ export class RagToolsRegistrar implements OnModuleInit {
     private readonly resources: ResourceRegistry,
     private readonly config: RagConfig,
     private readonly tools: RagTools,
+    private readonly prompts: PromptRegistry,
+    private readonly ragPrompts: RagPrompts,
     private readonly status: RagStoreStatus,
     @InjectRagDataSource() private readonly dataSource: DataSource,
     @InjectDatabaseTarget() private readonly target: DatabaseTarget,
@@ -50,6 +55,10 @@ export class RagToolsRegistrar implements OnModuleInit {
     for (const entry of this.tools.entries()) {
       this.registry.register(registeredToolFrom(entry.source, entry.options, entry.handler, RAG_FAMILY));
       this.logger.info(`${entry.source} -> ${entry.options.name}`);
+    }
+    for (const entry of this.ragPrompts.entries()) {
+      this.prompts.register(registeredPromptFrom(entry.source, entry.options, entry.handler, RAG_FAMILY));
+      this.logger.info(`${entry.source} -> prompt ${entry.options.name}`);
     }
     this.resources.register(this.tools.resourceTemplate());
     this.status.set(true, 'ready');

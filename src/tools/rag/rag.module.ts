@@ -11,6 +11,7 @@ import { RagRepository } from './rag.repository';
 import { RagService } from './rag.service';
 import { RagStoreStatus } from './rag-store.status';
 import { RagToolsRegistrar } from './rag-tools.registrar';
+import { RagPrompts } from './rag.prompts';
 import { RagTools } from './rag.tools';
 
 const PROVIDERS: Provider[] = [
@@ -23,6 +24,7 @@ const PROVIDERS: Provider[] = [
   RagRepository,
   RagService,
   RagTools,
+  RagPrompts,
   RagToolsRegistrar,
   RagCorpusSeeder,
   RagHealth,

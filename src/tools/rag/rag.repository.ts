@@ -188,6 +188,20 @@ export class RagRepository {
   }
 
   /**
+   * Up to `limit` documents, newest first, whose id starts with `partial` or whose title contains it
+   * (case-insensitive). The text is bound as a parameter with `%`, `_` and `\\` escaped: it matches literally.
+   */
+  async suggest(partial: string, limit: number): Promise<{ id: string; title: string | null }[]> {
+    const literal = escapeLike(partial);
+    return (await this.dataSource.query(
+      `SELECT id::text AS id, title FROM rag_documents
+       WHERE id::text LIKE $1 ESCAPE '\\' OR title ILIKE $2 ESCAPE '\\'
+       ORDER BY created_at DESC, id DESC LIMIT $3`,
+      [`${literal.toLowerCase()}%`, `%${literal}%`, limit],
+    )) as { id: string; title: string | null }[];
+  }
+
+  /**
    * Documents newest first, after the keyset position `after` when given. `position_at` is `created_at` as
    * PostgreSQL prints it (microseconds kept, unlike a JS Date), for the next page's position.
    */
@@ -297,4 +311,9 @@ export class RagRepository {
     }[];
     return row.chunks;
   }
+}
+
+/** `text` as a LIKE pattern that matches only itself (the escape character is a backslash). */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }

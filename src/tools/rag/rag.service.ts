@@ -185,6 +185,11 @@ export class RagService {
     return { documents: rows.map(summary), total };
   }
 
+  /** Ids of up to `limit` documents whose id starts with, or whose title contains, `partial` (completion of `rag://documents/{id}`). */
+  async suggestIds(partial: string, limit: number): Promise<string[]> {
+    return (await this.store(() => this.repository.suggest(partial, limit))).map((row) => row.id);
+  }
+
   /** Up to `limit` documents newest first, after `after`; `next` is where the following page starts, if any. */
   async page(limit: number, after?: RagDocumentPosition): Promise<{ documents: RagDocumentSummary[]; next?: RagDocumentPosition }> {
     const rows = await this.store(() => this.repository.page(limit + 1, after));

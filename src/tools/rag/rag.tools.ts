@@ -27,6 +27,9 @@ export interface RagToolEntry {
   readonly handler: (input: object, ctx: ToolContext) => unknown;
 }
 
+/** Ids one completion of `rag://documents/{id}` fetches (the server answers at most 100 and says there are more). */
+const DOCUMENT_SUGGESTIONS = 101;
+
 /** Documents per `resources/list` page (newest first). */
 export const LISTED_DOCUMENT_RESOURCES = 100;
 
@@ -107,6 +110,7 @@ export class RagTools {
         };
       },
       read: (_uri, match) => this.readDocument(match.id),
+      complete: { id: (partial) => this.rag.suggestIds(partial, DOCUMENT_SUGGESTIONS) },
     };
   }
 

@@ -5,6 +5,7 @@ import { OpenApiToolsRegistrar } from './openapi-tools.registrar';
 import { RestConfig } from './rest.config';
 import { restMetrics } from './rest.metrics';
 import { RestToolsRegistrar } from './rest-tools.registrar';
+import { RestPrompts } from './rest.prompts';
 import { RestTools } from './rest.tools';
 import { UpstreamApiHealth } from './upstream-api.health';
 import { UpstreamClient } from './upstream.client';
@@ -24,6 +25,7 @@ import { UpstreamClient } from './upstream.client';
     UpstreamClient,
     CustomersApiService,
     RestTools,
+    RestPrompts,
     RestToolsRegistrar,
     OpenApiToolsRegistrar,
     UpstreamApiHealth,

@@ -12,11 +12,12 @@ import { sqlMetrics } from './sql.metrics';
 import { SqlQueryService } from './sql-query.service';
 import { SqlReadOnlyExecutor } from './sql-readonly.executor';
 import { SqlSchemaService } from './sql-schema.service';
+import { SqlPrompts } from './sql.prompts';
 import { SqlTools } from './sql.tools';
 
 /**
  * The SQL family: get_top_customers, sql_list_tables, sql_describe_table and sql_query, plus one tool per
- * SQL_QUERIES_FILE entry, all read-only. Needs the (global) DatabaseModule; imports McpModule for the
+ * SQL_QUERIES_FILE entry, all read-only; the prompts explore_table and write_query. Needs the (global) DatabaseModule; imports McpModule for the
  * ToolRegistry the catalog registers into. User SQL only ever runs through SqlReadOnlyExecutor.
  */
 @Module({
@@ -34,6 +35,7 @@ import { SqlTools } from './sql.tools';
     SqlSchemaService,
     SqlQueryService,
     SqlTools,
+    SqlPrompts,
     SqlCatalogRegistrar,
   ],
 })
