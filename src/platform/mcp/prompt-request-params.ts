@@ -1,9 +1,5 @@
-/**
- * Params checks for `prompts/list`, `prompts/get` and `completion/complete` as Standard Schema objects (like
- * `resource-request-params.ts`): a wrong shape is -32602 (invalid params) naming the field, and every string a
- * caller sends is bounded before any handler sees it.
- */
-import type { StandardSchemaV1 } from '@modelcontextprotocol/server';
+/** Params checks for `prompts/list`, `prompts/get` and `completion/complete` (see `request-params-schema.ts`). */
+import { Issue, isObject, Params, paramsSchema, stringIssue } from './request-params-schema';
 import { MAX_RESOURCE_PARAM_LENGTH } from './resource-request-params';
 
 /** Longest value of one prompt argument (a DTO may set a lower `@MaxLength`). */
@@ -12,9 +8,6 @@ export const MAX_PROMPT_ARGUMENT_LENGTH = 8192;
 export const MAX_COMPLETION_VALUE_LENGTH = 256;
 /** Longest prompt or argument name accepted (ours match `^[a-z][a-z0-9_]{0,63}$`). */
 const MAX_NAME_LENGTH = 128;
-
-type Params = Record<string, unknown> & { _meta?: Record<string, unknown> };
-type Issue = { message: string; path: (string | number)[] };
 
 export interface PromptsGetParams extends Params {
   name: string;
@@ -29,15 +22,6 @@ export interface CompleteParams extends Params {
   context?: { arguments?: Record<string, string> };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function stringIssue(value: unknown, path: (string | number)[], max: number, required = true): Issue | undefined {
-  if (value === undefined) return required ? { message: 'is required', path } : undefined;
-  if (typeof value !== 'string') return { message: 'must be a string', path };
-  if (value.length > max) return { message: `must be at most ${max} characters`, path };
-  return undefined;
-}
-
 /** A map of string values (`arguments`, `context.arguments`): each name and value bounded. */
 function stringMapIssue(value: unknown, path: string[]): Issue | undefined {
   if (value === undefined) return undefined;
@@ -50,24 +34,9 @@ function stringMapIssue(value: unknown, path: string[]): Issue | undefined {
   return undefined;
 }
 
-function schema<T extends Params>(check: (params: Params) => Issue | undefined): StandardSchemaV1<unknown, T> {
-  return {
-    '~standard': {
-      version: 1,
-      vendor: 'mcp-tool-server',
-      validate: (value) => {
-        const params = value ?? {};
-        if (!isObject(params)) return { issues: [{ message: 'params must be an object' }] };
-        const issue = check(params);
-        return issue ? { issues: [issue] } : { value: params as T };
-      },
-    },
-  };
-}
+export const PROMPTS_LIST_PARAMS = paramsSchema<Params & { cursor?: string }>((params) => stringIssue(params.cursor, ['cursor'], MAX_RESOURCE_PARAM_LENGTH, false));
 
-export const PROMPTS_LIST_PARAMS = schema<Params & { cursor?: string }>((params) => stringIssue(params.cursor, ['cursor'], MAX_RESOURCE_PARAM_LENGTH, false));
-
-export const PROMPTS_GET_PARAMS = schema<PromptsGetParams>(
+export const PROMPTS_GET_PARAMS = paramsSchema<PromptsGetParams>(
   (params) => stringIssue(params.name, ['name'], MAX_NAME_LENGTH) ?? stringMapIssue(params.arguments, ['arguments']),
 );
 
@@ -78,7 +47,7 @@ function refIssue(ref: unknown): Issue | undefined {
   return { message: "must be 'ref/prompt' or 'ref/resource'", path: ['ref', 'type'] };
 }
 
-export const COMPLETE_PARAMS = schema<CompleteParams>((params) => {
+export const COMPLETE_PARAMS = paramsSchema<CompleteParams>((params) => {
   const argument = params.argument;
   const context = params.context;
   return (

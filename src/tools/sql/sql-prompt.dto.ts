@@ -1,20 +1,9 @@
-import { IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
+import { DescribeTableInput } from './sql.dto';
 
-const IDENTIFIER = /^[^\0]{1,63}$/;
-
-export class ExploreTableArgs {
-  @JSONSchema({ description: 'Table (or view) to explore, as stored: unquoted names are lower case' })
-  @IsString()
-  @Matches(IDENTIFIER, { message: 'table must be a PostgreSQL identifier (1 to 63 characters)' })
-  table!: string;
-
-  @JSONSchema({ description: 'Schema of the table; when left out, the allowed schemas are searched in order' })
-  @IsOptional()
-  @IsString()
-  @Matches(IDENTIFIER, { message: 'schema must be a PostgreSQL identifier (1 to 63 characters)' })
-  schema?: string;
-}
+/** `explore_table`'s arguments: the table and schema `sql_describe_table` takes. */
+export class ExploreTableArgs extends DescribeTableInput {}
 
 export class WriteQueryArgs {
   @JSONSchema({ description: 'The question the query should answer, in plain words' })
