@@ -3,6 +3,7 @@ import { toNodeHandler } from '@modelcontextprotocol/node';
 import { AuthInfo, createMcpHandler, McpHttpHandler as SdkHttpHandler } from '@modelcontextprotocol/server';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { AuthenticatedRequest, Principal } from '../auth/principal.interface';
+import { traceMcpHttpRequest } from '../tracing/mcp-request-tracing';
 import { McpServerFactory } from './mcp-server.factory';
 import type { Response } from 'express';
 
@@ -48,7 +49,7 @@ export class McpHttpHandler implements OnApplicationShutdown {
     const caller: CallerInfo = { principal: req.principal as Principal, requestId: String(req.id) };
     const auth: AuthInfo = { token: '', clientId: caller.principal.clientId, scopes: [...caller.principal.scopes], extra: { ...caller } };
     (req as AuthenticatedRequest & { auth?: AuthInfo }).auth = auth;
-    await this.handle(req, res, req.body);
+    await traceMcpHttpRequest(req, res, () => this.handle(req, res, req.body));
   }
 
   async onApplicationShutdown(): Promise<void> {

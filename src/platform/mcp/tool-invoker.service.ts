@@ -14,6 +14,7 @@ import {
   ToolForbiddenException,
   ToolRetryException,
 } from '../errors/tool.exception';
+import { inToolSpan } from '../tracing/tool-span';
 import { BodyLimits, findBodyLimitViolation } from './body-limits';
 import { requestLogger } from './request-logger';
 import { validateDto } from './dto-validator';
@@ -84,7 +85,12 @@ export class ToolInvoker {
     };
   }
 
-  async invoke(call: ToolCall): Promise<ToolOutput> {
+  /** One tool call, inside its trace span (a no-op with tracing off). */
+  invoke(call: ToolCall): Promise<ToolOutput> {
+    return inToolSpan(call, () => this.invokeUntraced(call));
+  }
+
+  private async invokeUntraced(call: ToolCall): Promise<ToolOutput> {
     const logger = requestLogger(this.pino, { request_id: call.requestId, tool: call.name });
     const tool = this.registry.get(call.name);
     if (!tool) {
