@@ -184,6 +184,21 @@ describe('distributed tracing (node dist/main.js, a real OTLP/HTTP receiver)', (
     expect(JSON.stringify(tool)).not.toContain('not-a-number');
   });
 
+  it('links the tool latency histogram to traces by exemplars on an OpenMetrics scrape, leaving the text format as it was', async () => {
+    const server = traced as ListeningServer;
+    const parent = traceparent();
+    await mcpPost(server, key, toolCall('echo', { text: 'exemplar' }), { traceparent: parent.header });
+    const scrape = (accept: string): Promise<Response> => fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${key}`, Accept: accept } });
+    const open = await scrape('application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5');
+    expect(open.headers.get('content-type')).toMatch(/^application\/openmetrics-text/);
+    const body = await open.text();
+    expect(body).toMatch(new RegExp(`^mcp_tool_duration_seconds_bucket\\{le="[^"]+",tool="echo"\\} \\d+ # \\{trace_id="${parent.traceId}"\\}`, 'm'));
+    expect(body.endsWith('# EOF\n')).toBe(true);
+    const text = await (await scrape('text/plain')).text();
+    expect(text).toContain('# TYPE mcp_tool_calls_total counter');
+    expect(text).not.toContain('trace_id=');
+  });
+
   it('takes the parent from _meta.traceparent of a 2026-07-28 request', async () => {
     const server = traced as ListeningServer;
     const parent = traceparent();

@@ -346,7 +346,7 @@ interface MetricDefinition {
   readonly labels: ReadonlySet<string>;
 }
 
-/** Every metric registered with make{Counter,Gauge,Histogram}Provider in src, with its label names. */
+/** Every metric registered with make{Counter,Gauge,Histogram}Provider or built with new {Counter,Gauge,Histogram} in src, with its label names. */
 function sourceMetrics(): Map<string, MetricDefinition> {
   const files: string[] = [];
   const walk = (dir: string): void => {
@@ -364,7 +364,8 @@ function sourceMetrics(): Map<string, MetricDefinition> {
   }
   const metrics = new Map<string, MetricDefinition>();
   for (const source of sources) {
-    for (const match of source.matchAll(/make(Counter|Gauge|Histogram)Provider\(\{([\s\S]*?)\}\)/g)) {
+    for (const found of source.matchAll(/(?:make(Counter|Gauge|Histogram)Provider|new (Counter|Gauge|Histogram))\(\{([\s\S]*?)\}\)/g)) {
+      const match = [found[0], found[1] ?? found[2], found[3]] as const;
       const nameMatch = /name: (?:'([^']+)'|([A-Z0-9_]+))/.exec(match[2]);
       const name = nameMatch?.[1] ?? constants.get(nameMatch?.[2] ?? '');
       if (!name) throw new Error(`cannot resolve a metric name in: ${match[0]}`);

@@ -14,6 +14,7 @@ import {
   ToolForbiddenException,
   ToolRetryException,
 } from '../errors/tool.exception';
+import { traceExemplarLabels } from '../tracing/trace-exemplar';
 import { inToolSpan } from '../tracing/tool-span';
 import { BodyLimits, findBodyLimitViolation } from './body-limits';
 import { requestLogger } from './request-logger';
@@ -120,7 +121,7 @@ export class ToolInvoker {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.inFlight.dec({ tool: call.name });
       this.calls.inc({ tool: call.name, status: outcome, key_id: call.principal.clientId });
-      this.duration.observe({ tool: call.name }, seconds);
+      this.duration.observe({ labels: { tool: call.name }, value: seconds, exemplarLabels: traceExemplarLabels() });
       logger.info(
         {
           audit: true,
