@@ -1,9 +1,9 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { HttpService } from '@nestjs/axios';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import axios, { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig, isAxiosError } from 'axios';
+import { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig, isAxiosError } from 'axios';
 import axiosRetry from 'axios-retry';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Counter, Gauge, Histogram } from 'prom-client';
@@ -66,8 +66,8 @@ export class UpstreamCallError extends Error {
 }
 
 /**
- * The one way out to the upstream API (API_BASE_URL). One axios instance over keep-alive agents capped at
- * API_MAX_CONNECTIONS sockets, so calls share a pool instead of opening a socket each.
+ * The one way out to the upstream API (API_BASE_URL). One axios instance (from `@nestjs/axios`'s HttpModule)
+ * over keep-alive agents capped at API_MAX_CONNECTIONS sockets, so calls share a pool instead of opening a socket each.
  *
  * Each `request()`:
  * - resolves the path under the base URL and refuses anything that would leave it (origin or base path);
@@ -90,13 +90,12 @@ export class UpstreamCallError extends Error {
 @Injectable()
 export class UpstreamClient implements OnModuleDestroy {
   readonly breaker: CircuitBreaker;
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
   private readonly http: AxiosInstance;
   private readonly upstream: string;
 
   constructor(
     private readonly config: RestConfig,
+    httpService: HttpService,
     @InjectMetric(UPSTREAM_REQUESTS_TOTAL) private readonly requests: Counter<string>,
     @InjectMetric(UPSTREAM_REQUEST_DURATION_SECONDS) private readonly duration: Histogram<string>,
     @InjectMetric(UPSTREAM_RETRIES_TOTAL) private readonly retries: Counter<string>,
@@ -104,23 +103,8 @@ export class UpstreamClient implements OnModuleDestroy {
     @InjectPinoLogger(UpstreamClient.name) private readonly logger: PinoLogger,
   ) {
     this.upstream = config.upstreamLabel;
-    const agentOptions = { keepAlive: true, maxSockets: config.maxConnections, scheduling: 'lifo' } as const;
-    this.httpAgent = new http.Agent(agentOptions);
-    this.httpsAgent = new https.Agent(agentOptions);
-    this.http = axios.create({
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
-      timeout: config.timeoutMs,
-      maxRedirects: 0,
-      maxContentLength: config.maxResponseBytes,
-      maxBodyLength: config.maxResponseBytes,
-      responseType: 'text',
-      // The caller maps statuses; axios-retry's validateResponse below decides which ones are retried.
-      validateStatus: () => true,
-      transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
-      paramsSerializer: { indexes: null },
-      proxy: false,
-    });
+    // HttpModule built it from upstreamHttpOptions(): pooled agents, timeouts, bounds (upstream-http.options.ts).
+    this.http = httpService.axiosRef;
     // Registered before axios-retry, so it sees every attempt, retried or not.
     this.http.interceptors.request.use((request: TimedConfig) => {
       request[STARTED] = performance.now();
@@ -167,8 +151,8 @@ export class UpstreamClient implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    (this.http.defaults.httpAgent as http.Agent | undefined)?.destroy();
+    (this.http.defaults.httpsAgent as http.Agent | undefined)?.destroy();
   }
 
   /** One call to the upstream API, retried and bounded as described on the class. */
