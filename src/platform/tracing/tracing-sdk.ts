@@ -4,7 +4,7 @@ import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-t
 import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, NodeTracerProvider, ParentBasedSampler, SpanExporter, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { PACKAGE_INFO } from '../../config/package-info';
 import { pgRequestHook } from './pg-statement';
@@ -19,6 +19,16 @@ export interface TracingHandle {
 }
 
 /**
+ * The OTLP/HTTP exporter of the settings (protobuf or JSON). In-process tests pass an in-memory exporter to
+ * startTracing instead: the OTLP transport loads `http` with a dynamic `import()`, which jest's module loader
+ * does not run; the process tests export to a real receiver.
+ */
+function otlpExporter(settings: TracingSettings): SpanExporter {
+  const config = { url: settings.tracesUrl, headers: { ...settings.headers }, timeoutMillis: settings.exportTimeoutMs };
+  return settings.protocol === 'http/json' ? new OtlpJsonExporter(config) : new OtlpProtobufExporter(config);
+}
+
+/**
  * Registers the global tracer provider, the W3C propagator and the `pg` instrumentation. Call it before
  * anything requires `pg` (the instrumentation patches the module when it is loaded): main.ts does, before it
  * loads the application. Built explicitly from the validated settings, not from the SDK's own reading of
@@ -27,10 +37,8 @@ export interface TracingHandle {
  * Sampling: parent-based. A sampled remote parent is always followed; otherwise (no parent, or an unsampled
  * one) TRACE_SAMPLING_RATE decides by trace id, so every service with the same ratio agrees on a trace.
  */
-export function startTracing(settings: TracingSettings, onDrop: DropListener): TracingHandle {
+export function startTracing(settings: TracingSettings, onDrop: DropListener, exporter: SpanExporter = otlpExporter(settings)): TracingHandle {
   const budget = new SpanBudget(settings.maxQueueSize, onDrop);
-  const exporterConfig = { url: settings.tracesUrl, headers: { ...settings.headers }, timeoutMillis: settings.exportTimeoutMs };
-  const exporter = settings.protocol === 'http/json' ? new OtlpJsonExporter(exporterConfig) : new OtlpProtobufExporter(exporterConfig);
   const ratio = new TraceIdRatioBasedSampler(settings.samplingRate);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
