@@ -282,6 +282,24 @@ describe('distributed tracing (node dist/main.js, a real OTLP/HTTP receiver)', (
     }
   }, 60_000);
 
+  it('exports the queued spans on SIGTERM, within the drain deadline, before exiting 0', async () => {
+    // Exports would otherwise wait a minute: only the shutdown flush can deliver these spans in time.
+    const lazy = await startListeningServer(
+      { ...base(), OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '60000', SHUTDOWN_TIMEOUT_SECONDS: '10' },
+      cwd,
+    );
+    const parent = traceparent();
+    try {
+      expect((await mcpPost(lazy, key, toolCall('echo', { text: 'flushed' }), { traceparent: parent.header })).status).toBe(200);
+      expect(spansOf(receiver, parent.traceId)).toHaveLength(0);
+      lazy.child.kill('SIGTERM');
+      expect(await lazy.exited).toBe(0);
+      expect(spansOf(receiver, parent.traceId).map((span) => span.name).sort()).toEqual(['POST /mcp', 'execute_tool echo', 'tools/call echo']);
+    } finally {
+      await stopServer(lazy);
+    }
+  }, 60_000);
+
   it('never fails a call when the collector is down: spans are dropped and counted', async () => {
     const closedPort = await freePort();
     const down = await startListeningServer(
