@@ -5,13 +5,26 @@ import { DropReason, SpanBudget } from './span-budget';
 /** An exporter whose answers the test gives (a collector that is slow, down or fine). */
 class HeldExporter implements SpanExporter {
   readonly batches: { spans: ReadableSpan[]; done: (result: ExportResult) => void }[] = [];
+  /** Set when the test is over: every export is answered at once, so the processor can shut down. */
+  answerAll = false;
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    this.batches.push({ spans, done });
+    if (this.answerAll) done({ code: ExportResultCode.SUCCESS });
+    else this.batches.push({ spans, done });
   }
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
 }
+
+const providers: { provider: BasicTracerProvider; exporter: HeldExporter }[] = [];
+
+afterEach(async () => {
+  for (const { provider, exporter } of providers.splice(0)) {
+    exporter.answerAll = true;
+    for (const batch of exporter.batches) batch.done({ code: ExportResultCode.SUCCESS });
+    await provider.shutdown();
+  }
+});
 
 function setup(maxPending: number): { budget: SpanBudget; exporter: HeldExporter; drops: [number, DropReason][]; end: (count: number) => void; flush: () => Promise<void> } {
   const drops: [number, DropReason][] = [];
@@ -19,6 +32,7 @@ function setup(maxPending: number): { budget: SpanBudget; exporter: HeldExporter
   const exporter = new HeldExporter();
   const batch = new BatchSpanProcessor(budget.exporter(exporter), { maxQueueSize: maxPending, scheduledDelayMillis: 60_000 });
   const provider = new BasicTracerProvider({ spanProcessors: [budget.processor(batch)] });
+  providers.push({ provider, exporter });
   const tracer = provider.getTracer('test');
   return {
     budget,
