@@ -14,6 +14,8 @@
 //   BENCH_LOW_CONNECTIONS=1  after the rounds, one run per target with this many connections: latency
 //                         without queueing (one agent calling in a loop); 0 skips it
 //   BENCH_TARGETS=...     comma list of targets (see SERVERS below); default: all of them + the variants
+//                         ours-traced: our server with tracing on (TRACE_SAMPLING_RATE=0.1) exporting OTLP/HTTP
+//                         to a loopback sink in this process (bench/otlp-sink.ts); reported against ours
 //   BENCH_VARIANTS=...    more instances of our server, each a target `var:<name>` sent the 2025-era
 //                         request: `name:KEY=VALUE,KEY=VALUE;name2:...` (environment overrides), plus two
 //                         special keys: NODE_ARGS=<node flags, space-separated> (e.g.
@@ -28,6 +30,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
+import { OtlpSink, startOtlpSink } from './otlp-sink';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const MAIN = process.env.BENCH_MAIN ? path.resolve(process.env.BENCH_MAIN) : path.join(ROOT, 'dist', 'main.js');
@@ -497,7 +500,7 @@ function report(targets: Target[], servers: BenchServer[], load0: number): void 
     for (const peer of peers) if (eraOf(peer) === eraOf(target)) ratioLine(target, peer);
   }
   const ours = byName('ours');
-  for (const target of targets) if (ours && target.name.startsWith('var:')) ratioLine(target, ours);
+  for (const target of targets) if (ours && (target.name.startsWith('var:') || target.name === 'ours-traced')) ratioLine(target, ours);
   if (ratioLines.length > 0) {
     out.push('| ratio | throughput, of medians | throughput, median of per-round ratios | server CPU per request |');
     out.push('|---|--:|--:|--:|');
@@ -531,7 +534,7 @@ async function main(): Promise<void> {
     throw new Error(`${path.relative(ROOT, MAIN)} not found: build first (npm run bench runs nest build before this script)`);
   }
   const variants = parseVariants(process.env.BENCH_VARIANTS);
-  const defaults = [...SERVERS.flatMap((spec) => spec.targets.map((t) => t.name)), ...variants.map((v) => `var:${v.name}`)];
+  const defaults = [...SERVERS.flatMap((spec) => spec.targets.map((t) => t.name)), 'ours-traced', ...variants.map((v) => `var:${v.name}`)];
   const known = defaults;
   const wanted = process.env.BENCH_TARGETS ? process.env.BENCH_TARGETS.split(',').map((s) => s.trim()).filter(Boolean) : defaults;
   for (const name of wanted) if (!known.includes(name)) throw new Error(`BENCH_TARGETS: unknown target ${name} (known: ${known.join(', ')})`);
@@ -539,6 +542,7 @@ async function main(): Promise<void> {
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-bench-'));
   const servers: BenchServer[] = [];
+  let sink: OtlpSink | undefined;
   try {
     const load0 = os.loadavg()[0];
     log(
@@ -553,6 +557,14 @@ async function main(): Promise<void> {
       const server = await spec.start(tmp);
       servers.push(server);
       for (const route of routes) targets.push(makeTarget(route.name, server, route.route, route.era));
+    }
+    if (wants('ours-traced')) {
+      sink = await startOtlpSink();
+      const server = await startOurs('ours-traced', tmp, { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, TRACE_SAMPLING_RATE: '0.1' });
+      servers.push(server);
+      const target = makeTarget('ours-traced', server, '/mcp', 'legacy');
+      target.request = `${LEGACY_VERSION}; tracing at 0.1 to a loopback OTLP sink`;
+      targets.push(target);
     }
     for (const variant of variants) {
       if (!wants(`var:${variant.name}`)) continue;
@@ -614,6 +626,7 @@ async function main(): Promise<void> {
     }
 
     report(targets, servers, load0);
+    if (sink) log(`ours-traced exported to the OTLP sink: ${fmt(sink.stats.requests)} requests, ${fmt(sink.stats.bytes)} bytes`);
     const failed = targets.map((t) => ({ name: t.name, ...summarize(t) })).filter((s) => s.non2xx > 0 || s.errors > 0);
     if (failed.length > 0) {
       throw new Error(`non-2xx answers or errors: ${failed.map((s) => `${s.name} non-2xx ${s.non2xx}, errors ${s.errors}`).join('; ')}`);
@@ -625,6 +638,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await Promise.all(servers.map((server) => stopChild(server.child)));
+    await sink?.close();
     if (process.env.BENCH_KEEP_LOGS === '1') log(`logs kept in ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true });
   }

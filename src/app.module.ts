@@ -21,7 +21,7 @@ import { SqlToolsModule } from './tools/sql/sql.module';
 export class AppModule {
   /** Validates the configuration first: a ConfigValidationError rejects this promise before Nest starts. */
   static async forRoot(runtime: RuntimeOptions = {}): Promise<DynamicModule> {
-    const config = await appConfigModule({ envFile: runtime.envFile, stdio: runtime.stdio, terminal: runtime.terminal });
+    const config = await appConfigModule({ envFile: runtime.envFile, stdio: runtime.stdio, terminal: runtime.terminal, environment: runtime.environment });
     return {
       module: AppModule,
       imports: [

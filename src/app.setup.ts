@@ -12,13 +12,15 @@ import { BodyLimitError, BodyLimits, findBodyLimitViolation, verifyBodyDepth } f
 import { HostAllowlist } from './platform/mcp/host-allowlist';
 import { mcpBodyParser, rejectMcpRequest } from './platform/mcp/mcp-body.parser';
 import { setupOpenApi } from './platform/mcp/openapi.setup';
+import { httpServerSpanMiddleware } from './platform/tracing/http-server-span';
+import { tracingConfigured } from './platform/tracing/tracing-settings';
 
 const MCP_PATH = '/mcp';
 /** Kubernetes probes send the pod IP as Host: they are answered whatever ALLOWED_HOSTS says. */
 const PROBE_PATHS = new Set(['/health/live', '/health/ready']);
 
 /**
- * Everything about the HTTP app that is not a module, in this order: the request id; the Host allowlist;
+ * Everything about the HTTP app that is not a module, in this order: the HTTP server span (tracing on); the request id; the Host allowlist;
  * the JSON body parser with its byte limit and shape limits (depth, elements), before any handler of any
  * route; errors from all of that answered as JSON; no X-Powered-By. Used by main.ts and by the e2e tests,
  * so both run the same app. Create the app with `bodyParser: false`.
@@ -29,6 +31,8 @@ export function configureApp(app: NestExpressApplication): void {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // With tracing on, the HTTP server span opens first, so that it covers everything below.
+  if (tracingConfigured(config)) app.use(httpServerSpanMiddleware);
   app.use(requestIdMiddleware);
 
   // `app.use(MCP_PATH)` matches with the router's own rules (case-insensitive, trailing slash, any suffix), so

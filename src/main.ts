@@ -1,64 +1,21 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
-import { NestFactory } from '@nestjs/core';
-import { ConfigService } from '@nestjs/config';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
-import { bootBanner } from './boot-banner';
-import { Environment } from './config/environment';
-import { redactUrl } from './config/redact-url';
-import { ApiKeyStore } from './platform/auth/api-key.store';
-import { BootLogger, bootFailureMessage } from './platform/lifecycle/boot-failure';
-import { installGracefulShutdown } from './platform/lifecycle/graceful-shutdown';
-import { HttpDrain } from './platform/lifecycle/http-drain';
-import { applyHttpTimeouts } from './platform/lifecycle/http-timeouts';
-import { bootstrapStdio } from './platform/mcp/stdio-bootstrap';
+import { loadEnvironment } from './config/load-environment';
+import { bootFailureMessage } from './platform/lifecycle/boot-failure';
+import { startTracingIfConfigured } from './platform/tracing/tracing-bootstrap';
 
-async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(await AppModule.forRoot({ terminal: process.stdout.isTTY }), {
-    bodyParser: false,
-    bufferLogs: true,
-    abortOnError: false,
-    logger: new BootLogger(),
-  });
-  configureApp(app);
-  const config = app.get<ConfigService<Environment, true>>(ConfigService);
-  const logger = app.get(Logger);
-  const server = app.getHttpServer() as Server;
-  applyHttpTimeouts(server, {
-    headersSeconds: config.get('HTTP_HEADERS_TIMEOUT_SECONDS', { infer: true }),
-    requestSeconds: config.get('HTTP_REQUEST_TIMEOUT_SECONDS', { infer: true }),
-    keepAliveSeconds: config.get('HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', { infer: true }),
-  });
-  installGracefulShutdown(app, logger, config.get('SHUTDOWN_TIMEOUT_SECONDS', { infer: true }), new HttpDrain(server));
-
-  const host = config.get('HOST', { infer: true }) as string;
-  const port = config.get('PORT', { infer: true });
-  await app.listen(port, host);
-
-  const dbUrl = config.get('DB_URL', { infer: true });
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  logger.log(
-    {
-      url,
-      environment: config.get('ENVIRONMENT', { infer: true }),
-      database: dbUrl ? redactUrl(dbUrl) : 'embedded (no DB_URL set)',
-      rate_limit: `${config.get('RATE_LIMIT_RPM', { infer: true })}/min per key (${config.get('RATE_LIMIT_STORAGE', { infer: true })})`,
-    },
-    `mcp-tool-server listening on ${url}`,
-    'Bootstrap',
-  );
-  if (config.get('ENVIRONMENT', { infer: true }) === 'development') {
-    process.stderr.write(bootBanner({ url, generatedKey: app.get(ApiKeyStore).generatedKey }));
-  }
+/**
+ * The entry point. Validates the configuration first, then starts tracing (when configured) before the
+ * application is even loaded: the `pg` instrumentation patches `pg` as it is required, so nothing may require
+ * it earlier. `--stdio` serves MCP over stdin/stdout, anything else HTTP.
+ */
+async function start(): Promise<void> {
+  const stdio = process.argv.includes('--stdio');
+  const terminal = stdio ? process.stderr.isTTY : process.stdout.isTTY;
+  const environment = await loadEnvironment({ stdio, terminal });
+  const tracing = await startTracingIfConfigured(environment);
+  const { serve } = await import('./serve.js');
+  await serve({ stdio, terminal, environment }, tracing);
 }
-
-/** `--stdio`: MCP over stdin/stdout for a local client (no HTTP listener, no API key, logs on stderr). */
-const start = process.argv.includes('--stdio')
-  ? async (): Promise<void> => bootstrapStdio(await AppModule.forRoot({ stdio: true, terminal: process.stderr.isTTY }))
-  : bootstrap;
 
 /** One line on stderr (in stdio mode too), never a stack trace: what failed and what to do. */
 start().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { DynamicModule } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { Environment } from './environment';
 import { loadEnvironment } from './load-environment';
 
 export interface AppConfigOptions {
@@ -9,6 +10,8 @@ export interface AppConfigOptions {
   readonly stdio?: boolean;
   /** The log lines go to a terminal: LOG_FORMAT defaults to text in development. */
   readonly terminal?: boolean;
+  /** Already loaded and validated (by main.ts): used as is. */
+  readonly environment?: Environment;
 }
 
 /**
@@ -17,7 +20,7 @@ export interface AppConfigOptions {
  * `process.env` (where child processes and libraries would see it).
  */
 export async function appConfigModule(options: AppConfigOptions = {}): Promise<DynamicModule> {
-  const env = await loadEnvironment(options);
+  const env = options.environment ?? (await loadEnvironment(options));
   // What ConfigModule.forRoot({ skipProcessEnv: true }) sets: an unset setting never falls back to process.env.
   const config = Object.assign(new ConfigService(env), { skipProcessEnv: true });
   return { module: AppConfigModule, global: true, providers: [{ provide: ConfigService, useValue: config }], exports: [ConfigService] };

@@ -23,6 +23,8 @@ export const LOG_FORMATS = ['json', 'text'] as const;
 export const LOG_OUTPUTS = ['stdout', 'file', 'both'] as const;
 export const RATE_LIMIT_STORAGES = ['memory', 'redis'] as const;
 export const RATE_LIMIT_FAIL_MODES = ['open', 'closed'] as const;
+/** OTLP over HTTP, as protobuf (the OpenTelemetry default) or JSON; gRPC is not served by this build. */
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 /** Asymmetric JWS algorithms an OAuth access token may use: never `none`, never an HMAC (a shared secret). */
 export const OAUTH_ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 export type OAuthAlgorithm = (typeof OAUTH_ALLOWED_ALGORITHMS)[number];
@@ -37,6 +39,7 @@ export const SENSITIVE_VARIABLES: ReadonlySet<string> = new Set([
   'API_AUTH_TOKEN',
   'RAG_EMBEDDINGS_API_KEY',
   'RAG_DB_URL',
+  'OTEL_EXPORTER_OTLP_HEADERS',
 ]);
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true } as const;
@@ -454,11 +457,60 @@ export class Environment {
   @Min(16)
   HEALTH_MEMORY_HEAP_LIMIT_MB = 1024;
 
+  /** Share of new traces recorded (a sampled incoming parent is always followed); see docs/operations.md, "Tracing". */
   @EnvNumber()
   @IsNumber()
   @Min(0)
   @Max(1)
   TRACE_SAMPLING_RATE = 1.0;
+
+  /** OTLP/HTTP base URL (`/v1/traces` is appended). Tracing is off when neither this nor the traces endpoint is set. */
+  @IsOptional()
+  @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** Full OTLP/HTTP traces URL, used as is; wins over OTEL_EXPORTER_OTLP_ENDPOINT. */
+  @IsOptional()
+  @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+
+  @IsIn(OTLP_PROTOCOLS, { message: `$property must be one of ${OTLP_PROTOCOLS.join(', ')}` })
+  OTEL_EXPORTER_OTLP_PROTOCOL: (typeof OTLP_PROTOCOLS)[number] = 'http/protobuf';
+
+  /** Headers sent with every export (`name=value,name2=value2`, values percent-encoded), e.g. a collector's API key. Secret. */
+  @IsOptional()
+  @IsString()
+  OTEL_EXPORTER_OTLP_HEADERS?: string;
+
+  @IsString()
+  @Matches(/^[\x21-\x7e]{1,255}$/, { message: '$property must be 1 to 255 printable characters without spaces' })
+  OTEL_SERVICE_NAME = 'mcp-tool-server';
+
+  /** Resource attributes of every span (`key=value,key2=value2`, values percent-encoded), e.g. `deployment.environment.name=prod`. */
+  @IsOptional()
+  @IsString()
+  OTEL_RESOURCE_ATTRIBUTES?: string;
+
+  /** Finished spans waiting for export; beyond it new spans are dropped (and counted), the calls never wait. */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  OTEL_BSP_MAX_QUEUE_SIZE = 2048;
+
+  /** Milliseconds between two exports of the queued spans. */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  OTEL_BSP_SCHEDULE_DELAY = 5000;
+
+  /** Milliseconds one export may take (retries included) before its spans are given up (and counted as dropped). */
+  @EnvNumber()
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  OTEL_BSP_EXPORT_TIMEOUT = 10_000;
 
   /** Defaults to text in development when the logs go only to a terminal, json otherwise (see validateEnvironment). */
   @IsOptional()

@@ -1,4 +1,5 @@
 import type { DestinationStream } from 'pino';
+import type { Environment } from './environment';
 
 /** How this process was started; decided by main.ts (or a test), not by the environment. */
 export interface RuntimeOptions {
@@ -10,6 +11,8 @@ export interface RuntimeOptions {
   readonly envFile?: boolean;
   /** Where log lines go instead of stdout/stderr (tests capture logs with it). */
   readonly logStream?: DestinationStream;
+  /** The settings main.ts has already loaded and validated (so `.env`, secret files and Vault are read once). */
+  readonly environment?: Environment;
 }
 
 export const RUNTIME_OPTIONS = Symbol('RUNTIME_OPTIONS');

@@ -152,4 +152,19 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ TOOL_MAX_TIMEOUT_SECONDS: '1', TOOL_TIMEOUT_SECONDS: '1' }).TOOL_MAX_TIMEOUT_SECONDS).toBe(1);
     expect(validateEnvironment({ ...upstream, TOOL_MAX_TIMEOUT_SECONDS: '120', TOOL_TIMEOUT_SECONDS: '90', API_DEADLINE_SECONDS: '119' }).API_DEADLINE_SECONDS).toBe(119);
   });
+
+  it('refuses a malformed OTEL_EXPORTER_OTLP_HEADERS naming the variable, never its (secret) value', () => {
+    const problems = problemsOf({ OTEL_EXPORTER_OTLP_HEADERS: 'authorization Bearer-s3cret-token' });
+    expect(problems).toEqual([expect.stringMatching(/^OTEL_EXPORTER_OTLP_HEADERS: must be a comma-separated list of key=value pairs/)]);
+    expect(problems.join('\n')).not.toContain('s3cret');
+  });
+
+  it('refuses gRPC, a non-URL endpoint and a bad resource attribute list, each on its own line', () => {
+    const problems = problemsOf({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^OTEL_EXPORTER_OTLP_ENDPOINT=/),
+      expect.stringMatching(/^OTEL_EXPORTER_OTLP_PROTOCOL="grpc": .*http\/protobuf, http\/json/),
+    ]);
+    expect(problemsOf({ OTEL_RESOURCE_ATTRIBUTES: 'no-equals-sign' })).toEqual([expect.stringMatching(/^OTEL_RESOURCE_ATTRIBUTES: /)]);
+  });
 });

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { Environment, SENSITIVE_VARIABLES } from './environment';
+import { parseOtelKeyValues } from './otel-key-values';
 
 /** Thrown when the environment is invalid; its message lists every problem, one per line. */
 export class ConfigValidationError extends Error {
@@ -46,6 +47,19 @@ function crossFieldProblems(env: Environment, context: ValidationContext): strin
     problems.push('HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (the headers are part of the request)');
   }
   problems.push(...deadlineProblems(env));
+  problems.push(...tracingProblems(env));
+  return problems;
+}
+
+/** The OpenTelemetry key=value lists must parse; the message names the variable, never its value (headers are secret). */
+function tracingProblems(env: Environment): string[] {
+  const problems: string[] = [];
+  for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_RESOURCE_ATTRIBUTES'] as const) {
+    const value = env[name];
+    if (value !== undefined && parseOtelKeyValues(value) === undefined) {
+      problems.push(`${name}: must be a comma-separated list of key=value pairs (keys are HTTP tokens, values percent-encoded, at most 64 pairs and 8192 characters)`);
+    }
+  }
   return problems;
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { parse, parseAllDocuments } from 'yaml';
 import { Environment, SENSITIVE_VARIABLES } from '../../src/config/environment';
+import { tracingSettingsFrom } from '../../src/platform/tracing/tracing-settings';
 import { ConfigValidationError, validateEnvironment } from '../../src/config/validate-environment';
 import { TOOL_ERROR_STATUSES } from '../../src/platform/errors/tool-error-status';
 
@@ -299,6 +300,7 @@ interface ComposeService {
   readonly depends_on?: Record<string, { readonly condition: string }>;
   readonly stop_grace_period?: string;
   readonly read_only?: boolean;
+  readonly volumes?: readonly string[];
 }
 
 describe('deploy/docker-compose.yml', () => {
@@ -331,7 +333,29 @@ describe('deploy/docker-compose.yml', () => {
 
   it('health-checks every service and starts the server once PostgreSQL and Redis are healthy', () => {
     for (const service of [server, postgres, redis]) expect(service.healthcheck?.test).toBeDefined();
-    expect(server.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+    expect(server.depends_on).toEqual({
+      postgres: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+      'otel-collector': { condition: 'service_started' },
+    });
+  });
+
+  it('sends traces to its OpenTelemetry Collector, which forwards them to Jaeger', () => {
+    const collector = compose.services['otel-collector'];
+    const jaeger = compose.services.jaeger;
+    expect(new URL(environment.OTEL_EXPORTER_OTLP_ENDPOINT).host).toBe('otel-collector:4318');
+    expect(tracingSettingsFrom(validateEnvironment(environment))?.tracesUrl).toBe('http://otel-collector:4318/v1/traces');
+    expect(jaeger.ports).toEqual(['127.0.0.1:16686:16686']);
+    const mount = (collector.volumes ?? [])[0] ?? '';
+    const config = parse(read('deploy', mount.split(':')[0])) as {
+      receivers: { otlp: { protocols: { http: { endpoint: string } } } };
+      exporters: Record<string, { endpoint: string }>;
+      service: { pipelines: { traces: { receivers: string[]; exporters: string[] } } };
+    };
+    expect(config.receivers.otlp.protocols.http.endpoint).toMatch(/:4318$/);
+    const pipeline = config.service.pipelines.traces;
+    expect(pipeline.receivers).toEqual(['otlp']);
+    expect(pipeline.exporters.map((name) => config.exporters[name].endpoint)).toEqual(['jaeger:4317']);
   });
 
   it('lets the drain finish before compose kills the server', () => {
@@ -346,7 +370,7 @@ interface MetricDefinition {
   readonly labels: ReadonlySet<string>;
 }
 
-/** Every metric registered with make{Counter,Gauge,Histogram}Provider in src, with its label names. */
+/** Every metric registered with make{Counter,Gauge,Histogram}Provider or built with new {Counter,Gauge,Histogram} in src, with its label names. */
 function sourceMetrics(): Map<string, MetricDefinition> {
   const files: string[] = [];
   const walk = (dir: string): void => {
@@ -364,7 +388,8 @@ function sourceMetrics(): Map<string, MetricDefinition> {
   }
   const metrics = new Map<string, MetricDefinition>();
   for (const source of sources) {
-    for (const match of source.matchAll(/make(Counter|Gauge|Histogram)Provider\(\{([\s\S]*?)\}\)/g)) {
+    for (const found of source.matchAll(/(?:make(Counter|Gauge|Histogram)Provider|new (Counter|Gauge|Histogram))\(\{([\s\S]*?)\}\)/g)) {
+      const match = [found[0], found[1] ?? found[2], found[3]] as const;
       const nameMatch = /name: (?:'([^']+)'|([A-Z0-9_]+))/.exec(match[2]);
       const name = nameMatch?.[1] ?? constants.get(nameMatch?.[2] ?? '');
       if (!name) throw new Error(`cannot resolve a metric name in: ${match[0]}`);
@@ -445,6 +470,17 @@ describe('deploy/grafana/mcp-tool-server.dashboard.json', () => {
     ...dashboard.templating.list.flatMap((variable) => (variable.definition ? [variable.definition] : [])),
   ];
   const known = new Map([...defaultMetrics(), ...sourceMetrics()]);
+
+  it('links the tool latency panel to traces: exemplars on its query and a data link to the tool in Jaeger', () => {
+    const latency = dashboard.panels.find((panel) => (panel.targets ?? []).some((target) => target.expr.includes('mcp_tool_duration_seconds_bucket'))) as unknown as {
+      targets: { exemplar?: boolean }[];
+      fieldConfig?: { defaults?: { links?: { url: string }[] } };
+    };
+    expect(latency.targets.every((target) => target.exemplar === true)).toBe(true);
+    const [link] = latency.fieldConfig?.defaults?.links ?? [];
+    expect(link.url).toMatch(/^\$\{jaeger_url\}\/search\?service=mcp-tool-server&operation=execute_tool%20\$\{__field\.labels\.tool\}&/);
+    expect(dashboard.templating.list.map((variable) => variable.name)).toContain('jaeger_url');
+  });
 
   it('reads the metric definitions of the source', () => {
     expect([...(known.get('mcp_tool_calls_total')?.labels ?? [])].sort()).toEqual(['key_id', 'status', 'tool']);

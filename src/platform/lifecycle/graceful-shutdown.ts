@@ -1,6 +1,11 @@
 import { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { HttpDrain } from './http-drain';
 
+/** Flushed after the modules have closed, before the exit (the tracing SDK's queued spans). */
+export interface ShutdownFlush {
+  shutdown(timeoutMs: number): Promise<void>;
+}
+
 /**
  * On SIGTERM/SIGINT (or when the returned function is called, e.g. because stdin closed): stop accepting
  * work, let in-flight requests finish, close modules (Redis, database, upstream connections) and exit 0.
@@ -10,13 +15,15 @@ import { HttpDrain } from './http-drain';
  * destroy hooks before it closes the server, which would pull the upstream or database connections from
  * under calls still running). The listener closes at once, so a load balancer's next connection or health
  * probe is refused: `/health/ready` does not flip to 503 first. Under Kubernetes, a preStop sleep lets the
- * pod leave the Service endpoints before SIGTERM arrives.
+ * pod leave the Service endpoints before SIGTERM arrives. With `flush`, queued trace spans are exported last,
+ * within what is left of the deadline.
  */
 export function installGracefulShutdown(
   app: INestApplicationContext,
   logger: LoggerService,
   deadlineSeconds: number,
   http?: HttpDrain,
+  flush?: ShutdownFlush,
 ): (reason: string) => void {
   let closing = false;
   const shutdown = (reason: string): void => {
@@ -35,6 +42,8 @@ export function installGracefulShutdown(
       : Promise.resolve();
     drained
       .then(() => app.close())
+      // What is left of the deadline, at least one second: spans of the last calls reach the collector.
+      .then(() => flush?.shutdown(Math.max(1000, deadlineSeconds * 1000 - (Date.now() - started))))
       .then(() => {
         logger.log('shutdown complete', 'Shutdown');
         process.exit(0);

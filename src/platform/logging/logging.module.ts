@@ -4,6 +4,8 @@ import { ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { Environment } from '../../config/environment';
 import { RUNTIME_OPTIONS, RuntimeOptions } from '../../config/runtime-options';
+import { traceLogFields } from '../tracing/trace-log-fields';
+import { tracingConfigured } from '../tracing/tracing-settings';
 import { createLogStream } from './log-stream';
 import { redactQuery } from './redact-query';
 import { assignRequestId } from './request-id';
@@ -51,6 +53,8 @@ export class LoggingModule {
             runtime,
           ),
           base: { service: 'mcp-tool-server' },
+          // With tracing on, each line written inside a span carries its trace_id and span_id.
+          ...(tracingConfigured(config) ? { mixin: traceLogFields } : {}),
           redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
           genReqId: (req: IncomingMessage, res: ServerResponse) => assignRequestId(req, res),
           customAttributeKeys: { reqId: 'request_id' },

@@ -10,6 +10,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { AuthenticatedRequest, Principal } from '../auth/principal.interface';
+import { traceMcpHttpRequest } from '../tracing/mcp-request-tracing';
 import { serveNodeRequest } from './mcp-node-adapter';
 import { McpServerFactory } from './mcp-server.factory';
 import type { Response } from 'express';
@@ -58,7 +59,7 @@ export class McpHttpHandler implements OnApplicationShutdown {
   async serve(req: AuthenticatedRequest, res: Response): Promise<void> {
     const caller: CallerInfo = { principal: req.principal as Principal, requestId: String(req.id) };
     const auth: AuthInfo = { token: '', clientId: caller.principal.clientId, scopes: [...caller.principal.scopes], extra: { ...caller } };
-    await serveNodeRequest(this.dispatch, req, res, req.body, auth);
+    await traceMcpHttpRequest(req, res, () => serveNodeRequest(this.dispatch, req, res, req.body, auth));
   }
 
   /** Routes one web request to the JSON legacy leg or to the SDK's handler (see the class comment). */

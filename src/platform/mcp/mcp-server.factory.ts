@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
+  CallToolRequest,
   CallToolResult,
   ContentBlock,
   ProtocolError,
@@ -9,6 +10,7 @@ import {
   ResourceNotFoundError,
   Server,
   ServerCapabilities,
+  ServerContext,
   Tool,
 } from '@modelcontextprotocol/server';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
@@ -16,6 +18,7 @@ import { PACKAGE_INFO } from '../../config/package-info';
 import { Principal } from '../auth/principal.interface';
 import { missingScopes, scopesAllow } from '../auth/scopes';
 import { toErrorResponse } from '../errors/error-response';
+import { traceMcpStdioRequest } from '../tracing/mcp-request-tracing';
 import { requestLogger } from './request-logger';
 import { InFlightCalls } from './in-flight-calls';
 import { LIST_CACHE_HINTS } from './list-cache-hints';
@@ -67,54 +70,63 @@ export class McpServerFactory {
       : { tools: { listChanged: false }, ...this.promptHandlers.capabilities() };
     const server = new Server({ name: MCP_SERVER_NAME, version: PACKAGE_INFO.version }, { capabilities, cacheHints: LIST_CACHE_HINTS });
     // Our DTO schemas are plain JSON Schema objects (`type: 'object'` always); the SDK types them as JSON values.
-    server.setRequestHandler('tools/list', () => ({ tools: this.registry.definitionsFor(caller.principal.scopes) as unknown as Tool[] }));
+    server.setRequestHandler('tools/list', (request, ctx) =>
+      this.traced(caller, request, ctx.mcpReq.id, async () => ({ tools: this.registry.definitionsFor(caller.principal.scopes) as unknown as Tool[] })),
+    );
     server.setNotificationHandler('notifications/cancelled', (notification) => {
       const id = notification.params.requestId;
       if (id !== undefined) this.inFlight.cancel(scope, id, notification.params.reason);
     });
-    server.setRequestHandler('tools/call', async (request, ctx) => {
-      const requestId = caller.requestId();
-      const progressToken = request.params._meta?.progressToken;
-      const tracked = this.inFlight.track(scope, ctx.mcpReq.id, ctx.mcpReq.signal);
-      try {
-        const output = await this.invoker.invoke({
-          name: request.params.name,
-          arguments: request.params.arguments,
-          requestId,
-          principal: caller.principal,
-          door: caller.door,
-          signal: tracked.signal,
-          onProgress:
-            progressToken === undefined
-              ? undefined
-              : (progress, total, message) =>
-                  ctx.mcpReq.notify({
-                    method: 'notifications/progress',
-                    params: { progressToken, progress, total, message },
-                  }),
-        });
-        const result: CallToolResult = { content: contentOf(output) };
-        return output.structured ? { ...result, structuredContent: output.structured } : result;
-      } catch (error) {
-        if (error instanceof UnknownToolException) {
-          throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message);
-        }
-        const body = toErrorResponse(error, requestId).body;
-        // 2025-era SDK clients validate structuredContent against outputSchema even on errors, so a tool
-        // with an output schema carries its error body as JSON text only.
-        const hasOutputSchema = this.registry.get(request.params.name)?.definition.outputSchema !== undefined;
-        return {
-          isError: true,
-          content: [{ type: 'text', text: JSON.stringify(body) }],
-          ...(hasOutputSchema ? {} : { structuredContent: { ...body } }),
-        };
-      } finally {
-        tracked.done();
-      }
-    });
+    server.setRequestHandler('tools/call', (request, ctx) => this.traced(caller, request, ctx.mcpReq.id, () => this.callTool(caller, scope, request, ctx)));
     if (withResources) this.serveResources(server, caller);
     this.promptHandlers.attach(server, { ...caller, cancellationScope: scope });
     return server;
+  }
+
+  /** Over stdio (no HTTP request to hang it on), a request's MCP span is opened here; over HTTP, McpHttpHandler has opened it. */
+  private traced<T>(caller: McpCaller, request: { method: string; params?: unknown }, id: unknown, work: () => Promise<T>): Promise<T> {
+    return caller.door === 'stdio' ? traceMcpStdioRequest(request, id, work) : work();
+  }
+
+  private async callTool(caller: McpCaller, scope: string, request: CallToolRequest, ctx: ServerContext): Promise<CallToolResult> {
+    const requestId = caller.requestId();
+    const progressToken = request.params._meta?.progressToken;
+    const tracked = this.inFlight.track(scope, ctx.mcpReq.id, ctx.mcpReq.signal);
+    try {
+      const output = await this.invoker.invoke({
+        name: request.params.name,
+        arguments: request.params.arguments,
+        requestId,
+        principal: caller.principal,
+        door: caller.door,
+        signal: tracked.signal,
+        onProgress:
+          progressToken === undefined
+            ? undefined
+            : (progress, total, message) =>
+                ctx.mcpReq.notify({
+                  method: 'notifications/progress',
+                  params: { progressToken, progress, total, message },
+                }),
+      });
+      const result: CallToolResult = { content: contentOf(output) };
+      return output.structured ? { ...result, structuredContent: output.structured } : result;
+    } catch (error) {
+      if (error instanceof UnknownToolException) {
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message);
+      }
+      const body = toErrorResponse(error, requestId).body;
+      // 2025-era SDK clients validate structuredContent against outputSchema even on errors, so a tool
+      // with an output schema carries its error body as JSON text only.
+      const hasOutputSchema = this.registry.get(request.params.name)?.definition.outputSchema !== undefined;
+      return {
+        isError: true,
+        content: [{ type: 'text', text: JSON.stringify(body) }],
+        ...(hasOutputSchema ? {} : { structuredContent: { ...body } }),
+      };
+    } finally {
+      tracked.done();
+    }
   }
 
   private serveResources(server: Server, caller: McpCaller): void {

@@ -5,7 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { Environment } from '../../config/environment';
 import { redactUrl } from '../../config/redact-url';
 import { BootLogger } from '../lifecycle/boot-failure';
-import { installGracefulShutdown } from '../lifecycle/graceful-shutdown';
+import { installGracefulShutdown, ShutdownFlush } from '../lifecycle/graceful-shutdown';
 import { McpStdioServer } from './mcp-stdio.server';
 
 /**
@@ -14,7 +14,7 @@ import { McpStdioServer } from './mcp-stdio.server';
  * `root` must be built with `{ stdio: true }` so that logs go to stderr: stdout carries only JSON-RPC. A failed
  * boot rejects; main.ts prints one line on stderr.
  */
-export async function bootstrapStdio(root: DynamicModule): Promise<void> {
+export async function bootstrapStdio(root: DynamicModule, tracing?: ShutdownFlush & { useLogger(logger: Logger): void }): Promise<void> {
   const app = await NestFactory.createApplicationContext(root, {
     bufferLogs: true,
     abortOnError: false,
@@ -22,10 +22,11 @@ export async function bootstrapStdio(root: DynamicModule): Promise<void> {
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  tracing?.useLogger(logger);
   await app.init();
   const config = app.get<ConfigService<Environment, true>>(ConfigService);
 
-  const shutdown = installGracefulShutdown(app, logger, config.get('SHUTDOWN_TIMEOUT_SECONDS', { infer: true }));
+  const shutdown = installGracefulShutdown(app, logger, config.get('SHUTDOWN_TIMEOUT_SECONDS', { infer: true }), undefined, tracing);
 
   const served = app.get(McpStdioServer).start();
   const dbUrl = config.get('DB_URL', { infer: true });

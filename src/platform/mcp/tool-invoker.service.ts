@@ -14,6 +14,8 @@ import {
   ToolForbiddenException,
   ToolRetryException,
 } from '../errors/tool.exception';
+import { traceExemplarLabels } from '../tracing/trace-exemplar';
+import { inToolSpan } from '../tracing/tool-span';
 import { BodyLimits, findBodyLimitViolation } from './body-limits';
 import { requestLogger, rootLogger } from './request-logger';
 import { validateDto } from './dto-validator';
@@ -109,7 +111,12 @@ export class ToolInvoker {
     };
   }
 
-  async invoke(call: ToolCall): Promise<ToolOutput> {
+  /** One tool call, inside its trace span (a no-op with tracing off). */
+  invoke(call: ToolCall): Promise<ToolOutput> {
+    return inToolSpan(call, () => this.invokeUntraced(call));
+  }
+
+  private async invokeUntraced(call: ToolCall): Promise<ToolOutput> {
     const logger = new CallLogger(this.pino, call);
     const tool = this.registry.get(call.name);
     if (!tool) {
@@ -139,7 +146,7 @@ export class ToolInvoker {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.inFlight.dec({ tool: call.name });
       this.calls.inc({ tool: call.name, status: outcome, key_id: call.principal.clientId });
-      this.duration.observe({ tool: call.name }, seconds);
+      this.duration.observe({ labels: { tool: call.name }, value: seconds, exemplarLabels: traceExemplarLabels() });
       logger.line(
         {
           audit: true,

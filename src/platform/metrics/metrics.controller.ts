@@ -1,12 +1,16 @@
-import { Controller, Get, NotFoundException, Res } from '@nestjs/common';
+import { Controller, Get, Headers, NotFoundException, Res } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { SkipThrottle } from '@nestjs/throttler';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { Response } from 'express';
 import { Environment } from '../../config/environment';
 import { Public } from '../auth/public.decorator';
+import { exposeMetrics } from './metrics-exposition';
 
-/** `GET /metrics` in the Prometheus text format; needs a key unless METRICS_PUBLIC=true. */
+/**
+ * `GET /metrics` in the Prometheus text format, or OpenMetrics (with exemplars) when the scraper's `Accept` asks
+ * for it; needs a key unless METRICS_PUBLIC=true.
+ */
 @Controller()
 @SkipThrottle()
 export class MetricsController extends PrometheusController {
@@ -16,8 +20,10 @@ export class MetricsController extends PrometheusController {
 
   @Get()
   @Public({ when: 'METRICS_PUBLIC' })
-  override index(@Res({ passthrough: true }) response: Response): Promise<string> {
+  override async index(@Res({ passthrough: true }) response: Response, @Headers('accept') accept?: string): Promise<string> {
     if (!this.config.get('METRICS_ENABLED', { infer: true })) throw new NotFoundException();
-    return super.index(response);
+    const { contentType, body } = await exposeMetrics(accept);
+    response.header('Content-Type', contentType);
+    return body;
   }
 }

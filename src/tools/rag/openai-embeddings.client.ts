@@ -1,3 +1,4 @@
+import { endHttpClientSpan, startHttpClientSpan } from '../../platform/tracing/http-client-span';
 import { setTimeout as pause } from 'node:timers/promises';
 import { readCappedText } from '../../platform/http/read-capped-text';
 import { RAG_DIMENSION } from './rag.constants';
@@ -97,22 +98,25 @@ export class OpenAiEmbeddingsClient implements RagEmbedder {
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       if (attempt > 1) await pause(100 * 2 ** (attempt - 2), undefined, { signal });
       let response: Response;
+      // With tracing on: one span per attempt, its traceparent sent along.
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      const span = startHttpClientSpan({ method: 'POST', url: this.url, resendCount: attempt - 1 }, (name, value) => (headers[name] = value));
+      if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
       try {
         response = await fetch(this.url, {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}),
-          },
+          headers,
           body: JSON.stringify({ model: this.options.model, input, dimensions: this.dimension, encoding_format: 'float' }),
           redirect: 'manual',
           signal,
         });
       } catch (error) {
+        endHttpClientSpan(span, { failure: signal.aborted ? 'cancelled' : 'network' });
         if (signal.aborted) throw error;
         last = error;
         continue;
       }
+      endHttpClientSpan(span, { status: response.status });
       if (RETRIABLE(response.status)) {
         last = new Error(`embeddings endpoint answered ${response.status}`);
         await response.body?.cancel();

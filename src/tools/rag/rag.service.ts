@@ -1,3 +1,4 @@
+import { inSpan } from '../../platform/tracing/in-span';
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
@@ -140,7 +141,12 @@ export class RagService {
     return { id, ...(source !== null ? { source } : {}), status: existing ? 'replaced' : 'created', chunks: chunks.length };
   }
 
-  async search(input: RagSearchInput, call: RagCall): Promise<RagSearchOutput> {
+  /** Traced as `rag.search` (the embed and store phases are its children). */
+  search(input: RagSearchInput, call: RagCall): Promise<RagSearchOutput> {
+    return inSpan('rag.search', { 'mcp_tool_server.rag.mode': input.mode, 'mcp_tool_server.rag.k': input.k }, () => this.searchUntraced(input, call));
+  }
+
+  private async searchUntraced(input: RagSearchInput, call: RagCall): Promise<RagSearchOutput> {
     const stop = this.searchDuration.startTimer({ mode: input.mode });
     try {
       await this.refuseOtherEmbedders();
@@ -226,8 +232,15 @@ export class RagService {
     }
   }
 
-  private async embed(texts: readonly string[], signal: AbortSignal): Promise<number[][]> {
-    if (texts.length === 0) return [];
+  /** Traced as `rag.embed` (embedder name, number of texts; never the texts). */
+  private embed(texts: readonly string[], signal: AbortSignal): Promise<number[][]> {
+    if (texts.length === 0) return Promise.resolve([]);
+    return inSpan('rag.embed', { 'mcp_tool_server.rag.embedder': this.embedder.name, 'mcp_tool_server.rag.texts': texts.length }, () =>
+      this.embedUntraced(texts, signal),
+    );
+  }
+
+  private async embedUntraced(texts: readonly string[], signal: AbortSignal): Promise<number[][]> {
     const stop = this.embedDuration.startTimer({ embedder: this.embedder.name });
     try {
       const vectors = await this.embedder.embed(texts, signal);

@@ -1,3 +1,4 @@
+import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { McpModule } from '../../platform/mcp/mcp.module';
 import { CustomersApiService } from './customers-api.service';
@@ -8,6 +9,7 @@ import { RestToolsRegistrar } from './rest-tools.registrar';
 import { RestPrompts } from './rest.prompts';
 import { RestTools } from './rest.tools';
 import { UpstreamApiHealth } from './upstream-api.health';
+import { upstreamHttpOptions } from './upstream-http.options';
 import { UpstreamClient } from './upstream.client';
 
 /**
@@ -18,7 +20,11 @@ import { UpstreamClient } from './upstream.client';
  * Imports McpModule for the ToolRegistry the registrar registers into.
  */
 @Module({
-  imports: [McpModule],
+  imports: [
+    McpModule,
+    // The UpstreamClient's axios instance (HttpService.axiosRef); axios-retry and its interceptors go on top.
+    HttpModule.registerAsync({ extraProviders: [RestConfig], inject: [RestConfig], useFactory: upstreamHttpOptions }),
+  ],
   providers: [
     RestConfig,
     ...restMetrics,

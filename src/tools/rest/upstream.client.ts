@@ -1,13 +1,15 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { HttpService } from '@nestjs/axios';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import axios, { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig, isAxiosError } from 'axios';
+import { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig, isAxiosError } from 'axios';
 import axiosRetry from 'axios-retry';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { ToolException, ToolFailedException, ToolRetryException } from '../../platform/errors/tool.exception';
+import { endHttpClientSpan, startHttpClientSpan } from '../../platform/tracing/http-client-span';
+import { ATTR_CIRCUIT_STATE } from '../../platform/tracing/tracing.constants';
 import { CircuitBreaker, CircuitState } from './circuit-breaker';
 import { exceedsJsonDepth } from '../../platform/json/json-depth';
 import { RestConfig } from './rest.config';
@@ -32,11 +34,22 @@ import {
 const CIRCUIT_GAUGE: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
 
 /** Headers a tool may not set: the client owns routing, framing, correlation and the credential. */
-const RESERVED_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'x-request-id', 'cookie', 'authorization']);
+const RESERVED_HEADERS = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'x-request-id',
+  'traceparent',
+  'tracestate',
+  'cookie',
+  'authorization',
+]);
 
-/** When each attempt started (the same config object travels through retries). */
+/** When each attempt started (the same config object travels through retries), and its trace span. */
 const STARTED = Symbol('upstream:started');
-type TimedConfig = InternalAxiosRequestConfig & { [STARTED]?: number };
+const SPAN = Symbol('upstream:span');
+type TimedConfig = InternalAxiosRequestConfig & { [STARTED]?: number; [SPAN]?: ReturnType<typeof startHttpClientSpan> };
 
 /**
  * What is logged as the `cause` of an upstream failure: method, path, code and status only. An AxiosError
@@ -53,13 +66,13 @@ export class UpstreamCallError extends Error {
 }
 
 /**
- * The one way out to the upstream API (API_BASE_URL). One axios instance over keep-alive agents capped at
- * API_MAX_CONNECTIONS sockets, so calls share a pool instead of opening a socket each.
+ * The one way out to the upstream API (API_BASE_URL). One axios instance (from `@nestjs/axios`'s HttpModule)
+ * over keep-alive agents capped at API_MAX_CONNECTIONS sockets, so calls share a pool instead of opening a socket each.
  *
  * Each `request()`:
  * - resolves the path under the base URL and refuses anything that would leave it (origin or base path);
  * - is refused at once with `retry` while the circuit breaker is open;
- * - sends `Accept: application/json`, `X-Request-ID` and, when API_AUTH_TOKEN is set, the upstream
+ * - sends `Accept: application/json`, `X-Request-ID`, with tracing on the attempt's `traceparent`, and, when API_AUTH_TOKEN is set, the upstream
  *   credential as API_AUTH_HEADER; never anything from the caller's own credentials;
  * - times each attempt out after API_TIMEOUT_SECONDS and the whole call (retries and waits included) after
  *   API_DEADLINE_SECONDS; the tool's signal aborts the request in flight and any wait for a retry;
@@ -77,13 +90,12 @@ export class UpstreamCallError extends Error {
 @Injectable()
 export class UpstreamClient implements OnModuleDestroy {
   readonly breaker: CircuitBreaker;
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
   private readonly http: AxiosInstance;
   private readonly upstream: string;
 
   constructor(
     private readonly config: RestConfig,
+    httpService: HttpService,
     @InjectMetric(UPSTREAM_REQUESTS_TOTAL) private readonly requests: Counter<string>,
     @InjectMetric(UPSTREAM_REQUEST_DURATION_SECONDS) private readonly duration: Histogram<string>,
     @InjectMetric(UPSTREAM_RETRIES_TOTAL) private readonly retries: Counter<string>,
@@ -91,26 +103,21 @@ export class UpstreamClient implements OnModuleDestroy {
     @InjectPinoLogger(UpstreamClient.name) private readonly logger: PinoLogger,
   ) {
     this.upstream = config.upstreamLabel;
-    const agentOptions = { keepAlive: true, maxSockets: config.maxConnections, scheduling: 'lifo' } as const;
-    this.httpAgent = new http.Agent(agentOptions);
-    this.httpsAgent = new https.Agent(agentOptions);
-    this.http = axios.create({
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
-      timeout: config.timeoutMs,
-      maxRedirects: 0,
-      maxContentLength: config.maxResponseBytes,
-      maxBodyLength: config.maxResponseBytes,
-      responseType: 'text',
-      // The caller maps statuses; axios-retry's validateResponse below decides which ones are retried.
-      validateStatus: () => true,
-      transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
-      paramsSerializer: { indexes: null },
-      proxy: false,
-    });
+    // HttpModule built it from upstreamHttpOptions(): pooled agents, timeouts, bounds (upstream-http.options.ts).
+    this.http = httpService.axiosRef;
     // Registered before axios-retry, so it sees every attempt, retried or not.
     this.http.interceptors.request.use((request: TimedConfig) => {
       request[STARTED] = performance.now();
+      // With tracing on: one span per attempt (its retry number, the circuit state), its traceparent sent along.
+      request[SPAN] = startHttpClientSpan(
+        {
+          method: request.method ?? 'get',
+          url: request.url ?? '',
+          resendCount: (request['axios-retry'] as { retryCount?: number } | undefined)?.retryCount,
+          attributes: { [ATTR_CIRCUIT_STATE]: this.breaker.state },
+        },
+        (name, value) => request.headers.set(name, value),
+      );
       return request;
     });
     this.http.interceptors.response.use(
@@ -144,8 +151,8 @@ export class UpstreamClient implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    (this.http.defaults.httpAgent as http.Agent | undefined)?.destroy();
+    (this.http.defaults.httpsAgent as http.Agent | undefined)?.destroy();
   }
 
   /** One call to the upstream API, retried and bounded as described on the class. */
@@ -312,6 +319,9 @@ export class UpstreamClient implements OnModuleDestroy {
   }
 
   private observe(config: TimedConfig, status: string): void {
+    const code = Number(status);
+    endHttpClientSpan(config[SPAN], Number.isInteger(code) ? { status: code } : { failure: status });
+    config[SPAN] = undefined;
     const method = (config.method ?? 'get').toUpperCase();
     this.requests.inc({ upstream: this.upstream, method, status });
     const started = config[STARTED];

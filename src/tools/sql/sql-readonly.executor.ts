@@ -10,6 +10,7 @@ import { DatabaseTarget, InjectDatabaseTarget } from '../../platform/database/da
 import { EmbeddedPostgres } from '../../platform/database/embedded/embedded-postgres';
 import { poolOptions } from '../../platform/database/typeorm-options';
 import { ToolRetryException } from '../../platform/errors/tool.exception';
+import { leadingKeyword, withStatementSummary } from '../../platform/tracing/pg-statement';
 import { sendCancelRequest } from './sql-cancel-request';
 import { SqlConfig } from './sql.config';
 import { isPostgresError, toSqlToolException } from './sql-errors';
@@ -189,7 +190,12 @@ export class SqlReadOnlyExecutor implements OnApplicationBootstrap, OnApplicatio
     if (this.ownsPool) await this.pool.end();
   }
 
-  async run(query: ReadOnlyQuery): Promise<SqlQueryResult> {
+  /** Traced by a summary (`SELECT sql_query`), never by the caller's SQL text. */
+  run(query: ReadOnlyQuery): Promise<SqlQueryResult> {
+    return withStatementSummary(`${leadingKeyword(query.sql) ?? 'QUERY'} ${query.tool}`, () => this.execute(query));
+  }
+
+  private async execute(query: ReadOnlyQuery): Promise<SqlQueryResult> {
     query.signal.throwIfAborted();
     const stopTimer = this.duration.startTimer({ tool: query.tool });
     const interrupt = interruption(query.signal, this.deadlineMs);
