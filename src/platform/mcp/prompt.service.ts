@@ -17,6 +17,7 @@ import { PromptRegistry } from './prompt.registry';
 import { RegisteredPrompt } from './registered-prompt';
 import { requestLogger } from './request-logger';
 import { ToolDoor } from './tool-call.interface';
+import { untilAborted } from './until-aborted';
 
 /** Most messages one rendering may hold. */
 export const MAX_PROMPT_MESSAGES = 100;
@@ -115,7 +116,7 @@ export class PromptService {
     const ctx: PromptContext = { requestId: request.requestId, principal: request.principal, logger, signal };
     let value: unknown;
     try {
-      value = await raceAbort(Promise.resolve().then(() => prompt.handler(args.value, ctx)), signal);
+      value = await untilAborted(Promise.resolve().then(() => prompt.handler(args.value, ctx)), signal);
     } catch (error) {
       throw this.failure(error, request, logger);
     } finally {
@@ -185,20 +186,3 @@ class PromptFailure extends Error {
   }
 }
 
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
-  });
-}

@@ -24,27 +24,10 @@ import { ToolCall, ToolOutput } from './tool-call.interface';
 import { ToolContext } from './tool-context.interface';
 import { RegisteredTool, ToolRegistry } from './tool.registry';
 import { UnknownToolException } from './unknown-tool.exception';
+import { untilAborted } from './until-aborted';
 
 class DeadlineExceeded extends Error {}
 class CallCancelled extends Error {}
-
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
-  });
-}
 
 /**
  * The logger of one call (request id and tool name on every line). The child logger is made only when a line
