@@ -1,4 +1,4 @@
-import { propagation, trace } from '@opentelemetry/api';
+import { context, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -61,7 +61,7 @@ export function startTracing(settings: TracingSettings, onDrop: DropListener, ex
   provider.register({ propagator: new W3CTraceContextPropagator() });
   tracingState.on = true;
   // Statements outside any request (boot, health checks, idle pool work) make no root spans of their own.
-  new PgInstrumentation({ requestHook: pgRequestHook, enhancedDatabaseReporting: false, requireParentSpan: true });
+  const pgInstrumentation = new PgInstrumentation({ requestHook: pgRequestHook, enhancedDatabaseReporting: false, requireParentSpan: true });
   return {
     shutdown: async (timeoutMs) => {
       let timer: NodeJS.Timeout | undefined;
@@ -69,8 +69,12 @@ export function startTracing(settings: TracingSettings, onDrop: DropListener, ex
       await Promise.race([provider.shutdown().catch(() => undefined), deadline]);
       clearTimeout(timer);
       tracingState.on = false;
+      // Undo every global registration, the async context manager included: it would otherwise keep tracking
+      // every promise of the process (a test process that started tracing once, say).
+      pgInstrumentation.disable();
       trace.disable();
       propagation.disable();
+      context.disable();
     },
   };
 }
