@@ -1,16 +1,23 @@
 import { ForbiddenException } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigService } from '@nestjs/config';
+import type { Server } from 'node:http';
 import { json } from 'express';
-import type { NextFunction, Request, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { Environment } from './config/environment';
+import { AuthGuard } from './platform/auth/auth.guard';
 import { ErrorResponder } from './platform/errors/error-responder.service';
 import { InvalidArgumentsException } from './platform/errors/tool.exception';
 import { requestIdMiddleware } from './platform/logging/request-id';
 import { BodyLimitError, BodyLimits, findBodyLimitViolation, verifyBodyDepth } from './platform/mcp/body-limits';
 import { HostAllowlist } from './platform/mcp/host-allowlist';
 import { mcpBodyParser, rejectMcpRequest } from './platform/mcp/mcp-body.parser';
+import { McpDirectRoute, RouteStep } from './platform/mcp/mcp-direct-route';
+import { McpController } from './platform/mcp/mcp.controller';
+import { OriginGuard } from './platform/mcp/origin.guard';
+import { HttpMetricsMiddleware } from './platform/metrics/http-metrics.middleware';
+import { ApiKeyThrottlerGuard } from './platform/throttling/api-key-throttler.guard';
 import { setupOpenApi } from './platform/mcp/openapi.setup';
 import { httpServerSpanMiddleware } from './platform/tracing/http-server-span';
 import { tracingConfigured } from './platform/tracing/tracing-settings';
@@ -44,11 +51,12 @@ export function configureApp(app: NestExpressApplication): void {
   });
 
   const hosts = new HostAllowlist(config.get('ALLOWED_HOSTS', { infer: true }), config.get('HOST', { infer: true }) ?? '');
-  app.use((req: Request, res: Response, next: NextFunction) => {
+  const checkHost = (req: Request, res: Response, next: NextFunction, mcp: boolean): void => {
     if (hosts.allows(req.headers.host) || PROBE_PATHS.has(req.path.toLowerCase().replace(/\/$/, ''))) return next();
-    if (mcpRequests.has(req)) rejectMcpRequest(req, res, 403, 'Host not allowed');
+    if (mcp) rejectMcpRequest(req, res, 403, 'Host not allowed');
     else responder.respond(new ForbiddenException(), req, res);
-  });
+  };
+  app.use((req: Request, res: Response, next: NextFunction) => checkHost(req, res, next, mcpRequests.has(req)));
 
   const limitBytes = config.get('BODY_LIMIT_BYTES', { infer: true });
   const limits: BodyLimits = {
@@ -73,5 +81,25 @@ export function configureApp(app: NestExpressApplication): void {
     if (res.headersSent) return next(error);
     responder.respond(error, req, res);
   });
+
+  // POST /mcp runs the same steps without the router (mcp-direct-route.ts); MCP_FAST_LANE=false leaves it to Express.
+  if (!config.get('MCP_FAST_LANE', { infer: true })) return;
+  const mcpSteps: RouteStep[] = [
+    ...(tracingConfigured(config) ? [httpServerSpanMiddleware as RouteStep] : []),
+    requestIdMiddleware as RouteStep,
+    (req, res, next) => checkHost(req, res, next, true),
+    parseMcp,
+  ];
+  const mcp = app.get(McpController);
+  new McpDirectRoute(
+    app.getHttpAdapter().getInstance() as Express,
+    {
+      controller: McpController,
+      method: McpController.prototype.handle,
+      invoke: (req, res) => mcp.handle(req, res),
+      guards: [app.get(AuthGuard), app.get(ApiKeyThrottlerGuard), app.get(OriginGuard)],
+    },
+    { middlewares: mcpSteps, metrics: app.get(HttpMetricsMiddleware), responder },
+  ).install(app.getHttpServer() as Server);
 }
 

@@ -563,6 +563,15 @@ export class Environment {
   @Max(10_000_000)
   BODY_MAX_ELEMENTS = 10_000;
 
+  /**
+   * Answer plain `tools/list` and `tools/call` requests on `/mcp` without building the SDK's per-request server
+   * (the answers are the same; a test compares the two paths). `false` sends every request through the SDK's
+   * generic path: a diagnostic switch, slower.
+   */
+  @EnvFlag()
+  @IsBoolean()
+  MCP_FAST_LANE = true;
+
   /** Failed authentications per minute per source address; beyond it, 429 until the window ends. */
   @EnvNumber()
   @IsInt()

@@ -13,7 +13,8 @@ import { OAuthTokenVerifier } from './oauth-token.verifier';
 @Module({
   imports: [RateLimitStorageModule],
   controllers: [OAuthMetadataController],
-  providers: [ApiKeyStore, ApiKeysFileWatcher, AuthFailureLimiter, OAuthTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [ApiKeyStore, ApiKeysFileWatcher],
+  // The global guard is also a provider of its own, so that the direct `/mcp` route (mcp-direct-route.ts) runs this very instance.
+  providers: [ApiKeyStore, ApiKeysFileWatcher, AuthFailureLimiter, OAuthTokenVerifier, AuthGuard, { provide: APP_GUARD, useExisting: AuthGuard }],
+  exports: [ApiKeyStore, ApiKeysFileWatcher, AuthGuard],
 })
 export class AuthModule {}

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
+import type { Options } from 'pino-http';
 import { Environment } from '../../config/environment';
 import { RUNTIME_OPTIONS, RuntimeOptions } from '../../config/runtime-options';
 import { traceLogFields } from '../tracing/trace-log-fields';
@@ -30,6 +31,32 @@ const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 const AUDITED_PATHS = /^\/(mcp|v1\/(tools|mcp)\/[^/?]+)\/?(\?|$)/i;
 
 /**
+ * What pino-http writes about each request (the `request completed` line, its level and fields): shared by
+ * nestjs-pino's middleware (every Express route) and the direct `/mcp` route, so both log requests alike.
+ */
+export function httpRequestLogOptions(): Pick<Options, 'genReqId' | 'customAttributeKeys' | 'quietReqLogger' | 'customLogLevel' | 'serializers'> {
+  return {
+    genReqId: (req: IncomingMessage, res: ServerResponse) => assignRequestId(req, res),
+    customAttributeKeys: { reqId: 'request_id' },
+    quietReqLogger: true,
+    customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) => {
+      if (error || res.statusCode >= 500) return 'error';
+      if (res.statusCode >= 400) return 'warn';
+      if (req.method === 'POST' && AUDITED_PATHS.test(req.url ?? '')) return 'silent';
+      return QUIET_PATHS.has((req.url ?? '').split('?')[0]) ? 'debug' : 'info';
+    },
+    serializers: {
+      req: (req: { method: string; url: string; remoteAddress?: string }) => ({
+        method: req.method,
+        url: redactQuery(req.url),
+        remote_address: req.remoteAddress,
+      }),
+      res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+    },
+  };
+}
+
+/**
  * nestjs-pino wired from config: one JSON (or text) line per event, the request id on each.
  * `forRoot()` runs when the app module is built, after every `@InjectPinoLogger()` has been declared.
  */
@@ -56,23 +83,7 @@ export class LoggingModule {
           // With tracing on, each line written inside a span carries its trace_id and span_id.
           ...(tracingConfigured(config) ? { mixin: traceLogFields } : {}),
           redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
-          genReqId: (req: IncomingMessage, res: ServerResponse) => assignRequestId(req, res),
-          customAttributeKeys: { reqId: 'request_id' },
-          quietReqLogger: true,
-          customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) => {
-            if (error || res.statusCode >= 500) return 'error';
-            if (res.statusCode >= 400) return 'warn';
-            if (req.method === 'POST' && AUDITED_PATHS.test(req.url ?? '')) return 'silent';
-            return QUIET_PATHS.has((req.url ?? '').split('?')[0]) ? 'debug' : 'info';
-          },
-          serializers: {
-            req: (req: { method: string; url: string; remoteAddress?: string }) => ({
-              method: req.method,
-              url: redactQuery(req.url),
-              remote_address: req.remoteAddress,
-            }),
-            res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-          },
+          ...httpRequestLogOptions(),
         },
       }),
     }),

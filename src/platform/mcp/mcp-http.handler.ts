@@ -8,16 +8,26 @@ import {
   Server,
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
+import { ConfigService } from '@nestjs/config';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { Environment } from '../../config/environment';
 import { AuthenticatedRequest, Principal } from '../auth/principal.interface';
 import { traceMcpHttpRequest } from '../tracing/mcp-request-tracing';
+import { encodeFastAnswer, encodeFastInternalError } from './mcp-fast-answer';
+import { FastRequest, recognizeFastRequest } from './mcp-fast-lane';
 import { serveNodeRequest } from './mcp-node-adapter';
 import { McpServerFactory } from './mcp-server.factory';
+import { McpToolHandlers } from './mcp-tool.handlers';
 import type { Response } from 'express';
 
 interface CallerInfo {
   readonly principal: Principal;
   readonly requestId: string;
+}
+
+/** Calls of one API key (or OAuth client) can cancel each other by JSON-RPC id, whichever request carries the cancel. */
+function cancellationScopeOf(caller: CallerInfo): string {
+  return `key:${caller.principal.clientId}`;
 }
 
 /**
@@ -37,6 +47,11 @@ function answerableAsJson(body: unknown): boolean {
  * per-request path, 2025-era ones (`initialize`, 2025-11-25 … 2025-03-26) to its stateless legacy path.
  * Every request gets its own server instance, so any replica can answer any request.
  *
+ * Fast lane: a plain `tools/list` or `tools/call` (recognizeFastRequest says exactly which) is answered by the
+ * same tool handlers the SDK's server would call, without building that server, its transport and the web
+ * `Request`/`Response` around it; the answer is the one the SDK writes for that era (a test compares them).
+ * Everything else, every error answer included, goes to the SDK.
+ *
  * Dispatch (`dispatch`): a 2025-era request that asks for no progress is served by the SDK's own
  * streamable HTTP transport in JSON mode (one body, no stream to build, wrap and drain); every other
  * request goes to the SDK's `createMcpHandler`, which also classifies it (`isLegacyRequest` is that same
@@ -46,11 +61,16 @@ function answerableAsJson(body: unknown): boolean {
 export class McpHttpHandler implements OnApplicationShutdown {
   private readonly sdk: SdkHttpHandler;
   private readonly onError: (error: Error) => void;
+  private readonly fastLane: boolean;
+  private readonly isTool = (name: string): boolean => this.tools.has(name);
 
   constructor(
     private readonly factory: McpServerFactory,
+    private readonly tools: McpToolHandlers,
+    config: ConfigService<Environment, true>,
     @InjectPinoLogger(McpHttpHandler.name) private readonly logger: PinoLogger,
   ) {
+    this.fastLane = config.get('MCP_FAST_LANE', { infer: true });
     this.onError = (error) => this.logger.debug({ reason: error.message }, 'MCP request rejected');
     this.sdk = createMcpHandler(({ authInfo }) => this.serverFor(authInfo), { legacy: 'stateless', onerror: this.onError });
   }
@@ -58,8 +78,42 @@ export class McpHttpHandler implements OnApplicationShutdown {
   /** The MCP request entry: one authenticated HTTP request whose JSON body `mcpBodyParser` has already read. */
   async serve(req: AuthenticatedRequest, res: Response): Promise<void> {
     const caller: CallerInfo = { principal: req.principal as Principal, requestId: String(req.id) };
+    const fast = this.fastLane && req.method === 'POST' ? recognizeFastRequest(req.headers, req.body, this.isTool) : undefined;
+    if (fast) return traceMcpHttpRequest(req, res, () => this.serveFast(fast, caller, res));
     const auth: AuthInfo = { token: '', clientId: caller.principal.clientId, scopes: [...caller.principal.scopes], extra: { ...caller } };
     await traceMcpHttpRequest(req, res, () => serveNodeRequest(this.dispatch, req, res, req.body, auth));
+  }
+
+  /** Answers one fast-lane request (see the class comment); a client that goes away cancels the call. */
+  private async serveFast(request: FastRequest, caller: CallerInfo, res: Response): Promise<void> {
+    let body: string;
+    try {
+      if (request.method === 'tools/list') {
+        body = encodeFastAnswer(request, { tools: this.tools.list(caller.principal) });
+      } else {
+        const abort = new AbortController();
+        const onClose = (): void => abort.abort();
+        res.once('close', onClose);
+        try {
+          const result = await this.tools.call({
+            principal: caller.principal,
+            door: 'http',
+            requestId: caller.requestId,
+            cancellationScope: cancellationScopeOf(caller),
+            id: request.id,
+            params: request.params,
+            signal: abort.signal,
+          });
+          body = encodeFastAnswer(request, result as unknown as Record<string, unknown>);
+        } finally {
+          res.off('close', onClose);
+        }
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'MCP fast-lane request failed');
+      body = encodeFastInternalError(request);
+    }
+    if (!res.writableEnded && !res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end(body);
   }
 
   /** Routes one web request to the JSON legacy leg or to the SDK's handler (see the class comment). */
@@ -100,7 +154,7 @@ export class McpHttpHandler implements OnApplicationShutdown {
       principal: caller.principal,
       door: 'http',
       requestId: () => caller.requestId,
-      cancellationScope: `key:${caller.principal.clientId}`,
+      cancellationScope: cancellationScopeOf(caller),
     });
   }
 

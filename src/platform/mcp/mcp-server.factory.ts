@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import {
   CallToolRequest,
   CallToolResult,
-  ContentBlock,
   ProtocolError,
   ProtocolErrorCode,
   ReadResourceResult,
@@ -11,26 +10,22 @@ import {
   Server,
   ServerCapabilities,
   ServerContext,
-  Tool,
 } from '@modelcontextprotocol/server';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { PACKAGE_INFO } from '../../config/package-info';
 import { Principal } from '../auth/principal.interface';
 import { missingScopes, scopesAllow } from '../auth/scopes';
-import { toErrorResponse } from '../errors/error-response';
 import { traceMcpStdioRequest } from '../tracing/mcp-request-tracing';
 import { requestLogger } from './request-logger';
 import { InFlightCalls } from './in-flight-calls';
 import { LIST_CACHE_HINTS } from './list-cache-hints';
 import { McpPromptHandlers } from './mcp-prompt.handlers';
+import { McpToolHandlers } from './mcp-tool.handlers';
+import { ToolDoor } from './tool-call.interface';
 import { MCP_SERVER_NAME } from './mcp.constants';
 import { decodeResourceCursor, encodeResourceCursor, ResourceListPosition } from './resource-cursor';
 import { RESOURCES_LIST_PARAMS, RESOURCES_READ_PARAMS } from './resource-request-params';
 import { InvalidResourceCursorError, ResourceRegistry } from './resource.registry';
-import { ToolDoor, ToolOutput } from './tool-call.interface';
-import { ToolInvoker } from './tool-invoker.service';
-import { ToolRegistry } from './tool.registry';
-import { UnknownToolException } from './unknown-tool.exception';
 
 /** Who is calling, and how each JSON-RPC request gets its id, for one server instance. */
 export interface McpCaller {
@@ -54,8 +49,7 @@ export interface McpCaller {
 @Injectable()
 export class McpServerFactory {
   constructor(
-    private readonly registry: ToolRegistry,
-    private readonly invoker: ToolInvoker,
+    private readonly tools: McpToolHandlers,
     private readonly inFlight: InFlightCalls,
     private readonly resources: ResourceRegistry,
     private readonly promptHandlers: McpPromptHandlers,
@@ -71,7 +65,7 @@ export class McpServerFactory {
     const server = new Server({ name: MCP_SERVER_NAME, version: PACKAGE_INFO.version }, { capabilities, cacheHints: LIST_CACHE_HINTS });
     // Our DTO schemas are plain JSON Schema objects (`type: 'object'` always); the SDK types them as JSON values.
     server.setRequestHandler('tools/list', (request, ctx) =>
-      this.traced(caller, request, ctx.mcpReq.id, async () => ({ tools: this.registry.definitionsFor(caller.principal.scopes) as unknown as Tool[] })),
+      this.traced(caller, request, ctx.mcpReq.id, async () => ({ tools: this.tools.list(caller.principal) })),
     );
     server.setNotificationHandler('notifications/cancelled', (notification) => {
       const id = notification.params.requestId;
@@ -88,45 +82,25 @@ export class McpServerFactory {
     return caller.door === 'stdio' ? traceMcpStdioRequest(request, id, work) : work();
   }
 
-  private async callTool(caller: McpCaller, scope: string, request: CallToolRequest, ctx: ServerContext): Promise<CallToolResult> {
-    const requestId = caller.requestId();
+  private callTool(caller: McpCaller, scope: string, request: CallToolRequest, ctx: ServerContext): Promise<CallToolResult> {
     const progressToken = request.params._meta?.progressToken;
-    const tracked = this.inFlight.track(scope, ctx.mcpReq.id, ctx.mcpReq.signal);
-    try {
-      const output = await this.invoker.invoke({
-        name: request.params.name,
-        arguments: request.params.arguments,
-        requestId,
-        principal: caller.principal,
-        door: caller.door,
-        signal: tracked.signal,
-        onProgress:
-          progressToken === undefined
-            ? undefined
-            : (progress, total, message) =>
-                ctx.mcpReq.notify({
-                  method: 'notifications/progress',
-                  params: { progressToken, progress, total, message },
-                }),
-      });
-      const result: CallToolResult = { content: contentOf(output) };
-      return output.structured ? { ...result, structuredContent: output.structured } : result;
-    } catch (error) {
-      if (error instanceof UnknownToolException) {
-        throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message);
-      }
-      const body = toErrorResponse(error, requestId).body;
-      // 2025-era SDK clients validate structuredContent against outputSchema even on errors, so a tool
-      // with an output schema carries its error body as JSON text only.
-      const hasOutputSchema = this.registry.get(request.params.name)?.definition.outputSchema !== undefined;
-      return {
-        isError: true,
-        content: [{ type: 'text', text: JSON.stringify(body) }],
-        ...(hasOutputSchema ? {} : { structuredContent: { ...body } }),
-      };
-    } finally {
-      tracked.done();
-    }
+    return this.tools.call({
+      principal: caller.principal,
+      door: caller.door,
+      requestId: caller.requestId(),
+      cancellationScope: scope,
+      id: ctx.mcpReq.id,
+      params: request.params,
+      signal: ctx.mcpReq.signal,
+      onProgress:
+        progressToken === undefined
+          ? undefined
+          : (progress, total, message) =>
+              ctx.mcpReq.notify({
+                method: 'notifications/progress',
+                params: { progressToken, progress, total, message },
+              }),
+    });
   }
 
   private serveResources(server: Server, caller: McpCaller): void {
@@ -200,20 +174,4 @@ export class McpServerFactory {
       }
     });
   }
-}
-
-/** The JSON text, then any resource links the tool derived from its result. */
-function contentOf(output: ToolOutput): ContentBlock[] {
-  const text: ContentBlock = { type: 'text', text: output.text };
-  const links = (output.links ?? []).map(
-    (link): ContentBlock => ({
-      type: 'resource_link',
-      uri: link.uri,
-      name: link.name,
-      ...(link.title !== undefined ? { title: link.title } : {}),
-      ...(link.mimeType !== undefined ? { mimeType: link.mimeType } : {}),
-      ...(link.description !== undefined ? { description: link.description } : {}),
-    }),
-  );
-  return [text, ...links];
 }

@@ -10,6 +10,7 @@ import { McpController } from './mcp.controller';
 import { McpHttpHandler } from './mcp-http.handler';
 import { mcpMetrics } from './mcp.metrics';
 import { McpServerFactory } from './mcp-server.factory';
+import { McpToolHandlers } from './mcp-tool.handlers';
 import { McpStdioServer } from './mcp-stdio.server';
 import { McpToolsExplorer } from './mcp-tools.explorer';
 import { OriginGuard } from './origin.guard';
@@ -25,8 +26,8 @@ import { ToolsController } from './tools.controller';
 @Module({
   imports: [DiscoveryModule],
   controllers: [McpController, ToolsController],
-  providers: [InFlightCalls, ToolRegistry, ResourceRegistry, McpToolsExplorer, ToolInvoker, McpServerFactory, McpHttpHandler, McpStdioServer, OriginGuard, ...mcpMetrics,
+  providers: [InFlightCalls, ToolRegistry, ResourceRegistry, McpToolsExplorer, ToolInvoker, McpToolHandlers, McpServerFactory, McpHttpHandler, McpStdioServer, OriginGuard, ...mcpMetrics,
     PromptRegistry, PromptService, CompletionService, McpPromptHandlers, ...mcpPromptMetrics],
-  exports: [ToolRegistry, ResourceRegistry, PromptRegistry, ToolInvoker, McpServerFactory, McpStdioServer],
+  exports: [ToolRegistry, ResourceRegistry, PromptRegistry, ToolInvoker, McpToolHandlers, McpServerFactory, McpStdioServer],
 })
 export class McpModule {}

@@ -41,6 +41,8 @@ const ONE_MINUTE_MS = 60_000;
       },
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: ApiKeyThrottlerGuard }],
+  // Also a provider of its own: the direct `/mcp` route (mcp-direct-route.ts) runs this very instance.
+  providers: [ApiKeyThrottlerGuard, { provide: APP_GUARD, useExisting: ApiKeyThrottlerGuard }],
+  exports: [ApiKeyThrottlerGuard],
 })
 export class ThrottlingModule {}
