@@ -14,6 +14,7 @@ import { ApiKeyStore } from './platform/auth/api-key.store';
 import { BootLogger } from './platform/lifecycle/boot-failure';
 import { installGracefulShutdown } from './platform/lifecycle/graceful-shutdown';
 import { HttpDrain } from './platform/lifecycle/http-drain';
+import { IdleHeapTrim } from './platform/lifecycle/idle-heap-trim';
 import { applyHttpTimeouts } from './platform/lifecycle/http-timeouts';
 import { bootstrapStdio } from './platform/mcp/stdio-bootstrap';
 import { TracingRuntime } from './platform/tracing/tracing-bootstrap';
@@ -40,6 +41,8 @@ async function bootstrap(runtime: RuntimeOptions, tracing?: TracingRuntime): Pro
   const host = config.get('HOST', { infer: true }) as string;
   const port = config.get('PORT', { infer: true });
   await app.listen(port, host);
+  // A load peak's garbage is given back once the server is quiet again (see IdleHeapTrim).
+  new IdleHeapTrim().start();
 
   const dbUrl = config.get('DB_URL', { infer: true });
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
