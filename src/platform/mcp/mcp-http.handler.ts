@@ -113,7 +113,8 @@ export class McpHttpHandler implements OnApplicationShutdown {
       this.logger.error({ err: error }, 'MCP fast-lane request failed');
       body = encodeFastInternalError(request);
     }
-    if (!res.writableEnded && !res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    // A declared length: one write of headers and body, no chunked framing.
+    if (!res.writableEnded && !res.destroyed) res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
   }
 
   /** Routes one web request to the JSON legacy leg or to the SDK's handler (see the class comment). */

@@ -50,6 +50,7 @@ export async function serveNodeRequest(
   if (!(response.headers.get('content-type') ?? '').startsWith(SSE)) {
     const text = await response.text();
     finished = true;
+    headers['content-length'] = String(Buffer.byteLength(text));
     res.writeHead(response.status, headers).end(text);
     return;
   }
