@@ -3,7 +3,7 @@ import { createApiKey, createRedisPrefix } from '../factories/api-key.factory';
 import { DisposableRedis } from '../support/redis-server';
 import { createTestApp, TestApp } from '../support/test-app';
 import { startStream } from '../support/fault-kit';
-import { sleep, waitFor } from '../support/wait';
+import { waitFor } from '../support/wait';
 
 /** Calls per minute per key: small, so the stream hits the limit within its first few calls. */
 const RPM = 5;
@@ -72,7 +72,13 @@ describe('Redis outage under a steady stream of tool calls (RATE_LIMIT_STORAGE=r
   }
 
   /** Two callers of `echo`, 40 ms between calls, until stopped. */
-  const startEchoes = (app: TestApp): { stop: () => Promise<Outcome[]>; count: () => number } => startStream([() => echo(app), () => echo(app)], 40);
+  const startEchoes = (app: TestApp): ReturnType<typeof startStream<Outcome>> => startStream([() => echo(app), () => echo(app)], 40);
+
+  // Waits on what the stream shows rather than a fixed sleep, which a loaded machine fills with fewer calls.
+  const duringOutage = (stream: { seen: () => readonly Outcome[] }, faultAt: number): Promise<number> =>
+    waitFor(() => within(stream.seen(), faultAt + 300, Infinity).length > RPM, 8_000, 'more than RPM calls answered during the outage');
+  const limitedAgain = (stream: { seen: () => readonly Outcome[] }, recoveredAt: number): Promise<number> =>
+    waitFor(() => within(stream.seen(), recoveredAt, Infinity).some((o) => o.status === 429), 5_000, 'a limited call after recovery');
 
   const get = async (app: TestApp, path: string): Promise<{ status: number; body: string }> => {
     const res = await fetch(`${app.url}${path}`, { signal: AbortSignal.timeout(5_000) });
@@ -121,11 +127,11 @@ describe('Redis outage under a steady stream of tool calls (RATE_LIMIT_STORAGE=r
     const health = await get(app, '/health');
     const ready = await get(app, '/health/ready');
     const live = await get(app, '/health/live');
-    await sleep(800);
+    await duringOutage(stream, faultAt);
     const resumedAt = performance.now();
     await redis?.resume();
     const recoveredAt = await waitFor(async () => (await get(app, '/health')).status === 200, 6_000, '/health 200 after Redis is back');
-    await sleep(800);
+    await limitedAgain(stream, recoveredAt);
     const outcomes = await stream.stop();
 
     expect(outcomes.filter((o) => ![200, 429].includes(o.status) || o.end - o.at > CALL_BOUND_MS)).toEqual([]);
@@ -154,11 +160,11 @@ describe('Redis outage under a steady stream of tool calls (RATE_LIMIT_STORAGE=r
     await redis?.stop();
     await waitFor(async () => (await get(app, '/health/ready')).status === 503, 3_000, '/health/ready 503');
     const live = await get(app, '/health/live');
-    await sleep(800);
+    await duringOutage(stream, faultAt);
     const resumedAt = performance.now();
     await redis?.resume();
     const recoveredAt = await waitFor(async () => (await get(app, '/health/ready')).status === 200, 6_000, '/health/ready 200 after Redis is back');
-    await sleep(800);
+    await limitedAgain(stream, recoveredAt);
     const outcomes = await stream.stop();
 
     expect(outcomes.filter((o) => ![200, 429, 503].includes(o.status) || o.end - o.at > CALL_BOUND_MS)).toEqual([]);

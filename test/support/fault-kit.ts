@@ -66,7 +66,10 @@ export async function mcpOutcome(client: McpClient, call: ToolCall, boundMs: num
 }
 
 /** Each caller calls again `pauseMs` after its last answer until stopped; `stop` answers every outcome. */
-export function startStream<T>(callers: readonly (() => Promise<T>)[], pauseMs: number): { stop: () => Promise<T[]>; count: () => number } {
+export function startStream<T>(
+  callers: readonly (() => Promise<T>)[],
+  pauseMs: number,
+): { stop: () => Promise<T[]>; count: () => number; seen: () => readonly T[] } {
   const outcomes: T[] = [];
   let running = true;
   const loops = callers.map(async (next) => {
@@ -83,5 +86,7 @@ export function startStream<T>(callers: readonly (() => Promise<T>)[], pauseMs: 
     },
     /** Outcomes so far: wait on it rather than on a fixed sleep, which a loaded machine fills with fewer calls. */
     count: () => outcomes.length,
+    /** The outcomes so far, for a wait on what they show (the stream keeps adding to them). */
+    seen: () => outcomes,
   };
 }

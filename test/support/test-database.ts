@@ -1,8 +1,23 @@
 import { Client } from 'pg';
 import { redactUrl } from '../../src/config/redact-url';
 
-/** The real PostgreSQL of the test machine (the jest global setup creates it): TEST_DB_URL or the local default. */
-export const TEST_DB_URL = process.env.TEST_DB_URL ?? 'postgres://mcp:mcp@127.0.0.1:5432/mcp_test';
+/** TEST_DB_URL as set, or the local default: the database of the first jest worker (and of a run in band). */
+export const BASE_TEST_DB_URL = process.env.TEST_DB_URL ?? 'postgres://mcp:mcp@127.0.0.1:5432/mcp_test';
+
+/**
+ * The database of jest worker `workerId` (JEST_WORKER_ID, 1-based): the base database for worker 1, `<name>_w<n>`
+ * for worker n, so that suites running side by side in two workers never share tables.
+ */
+export function workerDatabaseUrl(baseUrl: string, workerId: string | number | undefined): string {
+  const id = Number(workerId ?? 1);
+  if (!Number.isInteger(id) || id <= 1) return baseUrl;
+  const url = new URL(baseUrl);
+  url.pathname = `${url.pathname}_w${id}`;
+  return url.href;
+}
+
+/** The real PostgreSQL of the test machine (the jest global setup creates it): this worker's database on TEST_DB_URL's server. */
+export const TEST_DB_URL = workerDatabaseUrl(BASE_TEST_DB_URL, process.env.JEST_WORKER_ID);
 
 let answered: Promise<void> | undefined;
 

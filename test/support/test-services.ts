@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { defaultAdminUrls, PostgresUnreachableError, provisionTestDatabase } from './provision-test-database';
 import { TEST_REDIS_URL } from './redis-server';
-import { TEST_DB_URL } from './test-database';
+import { BASE_TEST_DB_URL, workerDatabaseUrl } from './test-database';
 
 const CONNECT_TIMEOUT_MS = 3000;
 
@@ -13,10 +13,14 @@ export interface TestServiceUrls {
   readonly redisUrl: string;
 }
 
-/** TEST_DB_URL, TEST_REDIS_URL, and TEST_ADMIN_DB_URL (else the local superuser candidates) as the tests use them. */
-export function testServiceUrls(): TestServiceUrls {
+/**
+ * TEST_DB_URL (or jest worker `workerId`'s database on its server), TEST_REDIS_URL, and TEST_ADMIN_DB_URL (else the
+ * local superuser candidates) as the tests use them.
+ */
+export function testServiceUrls(workerId: number = 1): TestServiceUrls {
   const adminUrl = process.env.TEST_ADMIN_DB_URL;
-  return { testDbUrl: TEST_DB_URL, adminUrls: adminUrl ? [adminUrl] : defaultAdminUrls(TEST_DB_URL), redisUrl: TEST_REDIS_URL };
+  const testDbUrl = workerDatabaseUrl(BASE_TEST_DB_URL, workerId);
+  return { testDbUrl, adminUrls: adminUrl ? [adminUrl] : defaultAdminUrls(testDbUrl), redisUrl: TEST_REDIS_URL };
 }
 
 const START_POSTGRES = [
