@@ -20,13 +20,7 @@ const LEGACY: Record<string, string> = {
   Authorization: `Bearer ${KEY}`,
   'X-Request-ID': REQUEST_ID,
 };
-const MODERN: Record<string, string> = {
-  'Content-Type': 'application/json',
-  Accept: 'application/json, text/event-stream',
-  'MCP-Protocol-Version': '2026-07-28',
-  Authorization: `Bearer ${KEY}`,
-  'X-Request-ID': REQUEST_ID,
-};
+const MODERN: Record<string, string> = { ...LEGACY, 'MCP-Protocol-Version': '2026-07-28' };
 
 interface Exchange {
   readonly name: string;
