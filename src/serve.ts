@@ -13,6 +13,7 @@ import { RuntimeOptions } from './config/runtime-options';
 import { ApiKeyStore } from './platform/auth/api-key.store';
 import { BootLogger } from './platform/lifecycle/boot-failure';
 import { installGracefulShutdown } from './platform/lifecycle/graceful-shutdown';
+import { ExpressServerAdapter } from './platform/http/express-server.adapter';
 import { HttpDrain } from './platform/lifecycle/http-drain';
 import { IdleHeapTrim } from './platform/lifecycle/idle-heap-trim';
 import { applyHttpTimeouts } from './platform/lifecycle/http-timeouts';
@@ -20,7 +21,7 @@ import { bootstrapStdio } from './platform/mcp/stdio-bootstrap';
 import { TracingRuntime } from './platform/tracing/tracing-bootstrap';
 
 async function bootstrap(runtime: RuntimeOptions, tracing?: TracingRuntime): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(await AppModule.forRoot(runtime), {
+  const app = await NestFactory.create<NestExpressApplication>(await AppModule.forRoot(runtime), new ExpressServerAdapter(), {
     bodyParser: false,
     bufferLogs: true,
     abortOnError: false,

@@ -6,6 +6,7 @@ import TestAgent from 'supertest/lib/agent';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
+import { ExpressServerAdapter } from '../../src/platform/http/express-server.adapter';
 import { createApiKey } from '../factories/api-key.factory';
 import { IN_PROCESS_APP_ENV, withEnvironment } from './environment';
 import { assertTestDatabaseConnects, TEST_DB_URL } from './test-database';
@@ -42,7 +43,7 @@ export async function createTestApp(
       controllers: [ProbeController],
     })
     class TestRootModule {}
-    const created = await NestFactory.create<NestExpressApplication>(TestRootModule, {
+    const created = await NestFactory.create<NestExpressApplication>(TestRootModule, new ExpressServerAdapter(), {
       bodyParser: false,
       bufferLogs: true,
       abortOnError: false,

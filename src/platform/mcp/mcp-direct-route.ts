@@ -85,8 +85,9 @@ export class McpDirectRoute {
     const res = nodeRes as Response;
     req.res = res;
     res.req = req;
-    Object.setPrototypeOf(req, this.app.request);
-    Object.setPrototypeOf(res, this.app.response);
+    // Made with these prototypes already by ExpressServerAdapter's server; set them otherwise, as Express does.
+    if (Object.getPrototypeOf(req) !== this.app.request) Object.setPrototypeOf(req, this.app.request);
+    if (Object.getPrototypeOf(res) !== this.app.response) Object.setPrototypeOf(res, this.app.response);
     res.locals ??= Object.create(null) as Record<string, unknown>;
     req.originalUrl = req.url;
     req.baseUrl = '';
