@@ -73,8 +73,13 @@ const EXCHANGES: Exchange[] = [
   { name: 'a notification', headers: LEGACY, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 99 } }) },
 ];
 
+/** The lines about a request itself, which the direct route writes with its own request log. */
+const LOGGED_MESSAGES = new Set(['request completed', 'request errored', 'request aborted', 'API key rejected']);
+
 /** What a client can observe of one answer: status, media type, the headers that carry meaning, the body. */
 interface Observed {
+  /** The request's lines: the request line (when not silent) and the rejected-key line, without timings. */
+  logs?: Record<string, unknown>[];
   readonly status: number;
   readonly type: string;
   readonly headers: Record<string, string | null>;
@@ -112,7 +117,15 @@ describe('/mcp fast lane: the same answers as the SDK path', () => {
       const observed: Observed[] = [];
       for (const exchange of EXCHANGES) {
         built.mockClear();
-        observed.push(await observe(t, exchange));
+        const before = t.logs.lines.length;
+        const answer = await observe(t, exchange);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        answer.logs = t.logs.lines
+          .slice(before)
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .filter((entry) => LOGGED_MESSAGES.has(String(entry.msg)))
+          .map(({ time: _time, responseTime: _responseTime, ...rest }) => rest);
+        observed.push(answer);
         builds.set(`${lane} ${exchange.name}`, built.mock.calls.length);
       }
       // The app still answers after every near miss.
@@ -150,6 +163,14 @@ describe('/mcp fast lane: the same answers as the SDK path', () => {
     const sdk = answers.get('sdk')?.[index];
     expect(sdk).toBeDefined();
     expect(fast).toEqual(sdk);
+  });
+
+  it('logs the refused requests alike on both paths (the comparison is not between two empty logs)', () => {
+    const names = EXCHANGES.map((exchange) => exchange.name);
+    const wrongKey = answers.get('fast')?.[names.indexOf('a wrong key')]?.logs ?? [];
+    expect(wrongKey.map((entry) => entry.msg)).toEqual(['API key rejected', 'request completed']);
+    expect(wrongKey[1]).toMatchObject({ level: 40, request_id: REQUEST_ID, req: { method: 'POST', url: '/mcp' }, res: { status: 401 } });
+    expect(answers.get('fast')?.[0]?.logs).toEqual([]);
   });
 
   it('answers the first call with the echo after all of them', () => {

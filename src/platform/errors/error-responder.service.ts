@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { storage } from 'nestjs-pino/storage';
 import { assignRequestId } from '../logging/request-id';
 import { toErrorResponse } from './error-response';
 
@@ -12,8 +13,8 @@ export class ErrorResponder {
   respond(error: unknown, req: Request, res: Response): void {
     const requestId = assignRequestId(req, res);
     const answer = toErrorResponse(error, requestId);
-    // Requests that failed before the logging middleware (body parsing) carry no request-bound logger.
-    const context = (req as { log?: unknown }).log !== undefined ? { path: req.path } : { request_id: requestId, path: req.path };
+    // Requests that failed before the logging middleware (body parsing) have no request-bound logger to carry the id.
+    const context = storage.getStore() !== undefined ? { path: req.path } : { request_id: requestId, path: req.path };
     if (answer.unexpected) {
       this.logger.error({ ...context, err: error }, 'request failed unexpectedly');
     } else {

@@ -3,11 +3,12 @@ import { CanActivate, ForbiddenException, Type } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import type { Express, Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
-import { storage, Store } from 'nestjs-pino/storage';
-import { HttpLogger, pinoHttp } from 'pino-http';
+import { storage } from 'nestjs-pino/storage';
+import { pinoHttp } from 'pino-http';
 import { AuthenticatedRequest } from '../auth/principal.interface';
 import { ErrorResponder } from '../errors/error-responder.service';
 import { httpRequestLogOptions } from '../logging/logging.module';
+import { RequestLog } from '../logging/request-log';
 import { HttpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 
 /** An Express-style middleware: the same function objects the Express app runs. */
@@ -39,8 +40,8 @@ const MCP_ROUTE = { path: '/mcp' };
  * steps, the same function objects and guard instances, in the same order:
  * 1. Express's request set-up (`app.handle`: the request and response prototypes, so `res.status()`, `req.ip`… work);
  * 2. configureApp's middlewares for an MCP request (HTTP span, request id, Host allowlist, the JSON-RPC body parser);
- * 3. the module middlewares: pino-http with the app's request-log options on the app's root logger, nestjs-pino's
- *    request logger binding, the HTTP metrics middleware;
+ * 3. the module middlewares: the request log (pino-http's logger, options and line, see RequestLog) with
+ *    nestjs-pino's request logger binding, the HTTP metrics middleware;
  * 4. the guards Nest runs for the `/mcp` controller method (global ones first: API key/OAuth, rate limit; then
  *    the controller's Origin check), with an execution context for that method, so `@Public()` and the like read
  *    the same metadata;
@@ -52,7 +53,7 @@ const MCP_ROUTE = { path: '/mcp' };
  * Anything else (other methods, paths, encodings) goes to the Express app unchanged.
  */
 export class McpDirectRoute {
-  private requestLogger?: HttpLogger<IncomingMessage, ServerResponse>;
+  private requestLogs?: RequestLog;
   private readonly steps: readonly RouteStep[];
 
   constructor(
@@ -60,10 +61,10 @@ export class McpDirectRoute {
     private readonly target: DirectRouteTarget,
     private readonly route: DirectRouteSteps,
   ) {
-    const logRequest: RouteStep = (req, res, next) => this.logger()(req, res, next as () => void);
-    const bindLogger: RouteStep = (req, _res, next) => storage.run(new Store((req as unknown as { log: Store['logger'] }).log), next);
+    // pino-http's logging and nestjs-pino's binding, as one step (RequestLog: the same line, no child logger per request).
+    const logRequest: RouteStep = (req, res, next) => storage.run(this.requestLog().begin(req, res), next);
     const metrics: RouteStep = (req, res, next) => this.route.metrics.use(req, res, next);
-    this.steps = [...route.middlewares, logRequest, bindLogger, metrics];
+    this.steps = [...route.middlewares, logRequest, metrics];
   }
 
   /**
@@ -129,10 +130,13 @@ export class McpDirectRoute {
     this.route.responder.respond(error, req, res);
   }
 
-  /** pino-http on the app's root logger, made on first use: nestjs-pino sets that root when the app initialises. */
-  private logger(): HttpLogger<IncomingMessage, ServerResponse> {
-    this.requestLogger ??= pinoHttp<IncomingMessage, ServerResponse>({ logger: PinoLogger.root, ...httpRequestLogOptions() });
-    return this.requestLogger;
+  /** The request log on pino-http's logger over the app's root, made on first use: nestjs-pino sets that root when the app initialises. */
+  private requestLog(): RequestLog {
+    if (!this.requestLogs) {
+      const options = httpRequestLogOptions();
+      this.requestLogs = new RequestLog(pinoHttp<IncomingMessage, ServerResponse>({ logger: PinoLogger.root, ...options }), options.customLogLevel);
+    }
+    return this.requestLogs;
   }
 
   /**
