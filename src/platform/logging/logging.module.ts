@@ -34,7 +34,7 @@ const AUDITED_PATHS = /^\/(mcp|v1\/(tools|mcp)\/[^/?]+)\/?(\?|$)/i;
  * What pino-http writes about each request (the `request completed` line, its level and fields): shared by
  * nestjs-pino's middleware (every Express route) and the direct `/mcp` route, so both log requests alike.
  */
-export function httpRequestLogOptions(): Pick<Options, 'genReqId' | 'customAttributeKeys' | 'quietReqLogger' | 'customLogLevel' | 'serializers'> {
+export function httpRequestLogOptions(): Pick<Options, 'genReqId' | 'customAttributeKeys' | 'quietReqLogger' | 'serializers'> & Required<Pick<Options, 'customLogLevel'>> {
   return {
     genReqId: (req: IncomingMessage, res: ServerResponse) => assignRequestId(req, res),
     customAttributeKeys: { reqId: 'request_id' },

@@ -15,14 +15,10 @@ type LevelOf = NonNullable<Options['customLogLevel']>;
  * the lines of both routes.
  */
 export class RequestLog {
-  private readonly levelOf: LevelOf;
-
   constructor(
     private readonly http: HttpLogger<IncomingMessage, ServerResponse>,
-    levelOf: LevelOf | undefined,
-  ) {
-    this.levelOf = levelOf ?? (() => 'info');
-  }
+    private readonly levelOf: LevelOf,
+  ) {}
 
   /**
    * Starts the request's log: the line when the response is done; returns nestjs-pino's store, whose logger is
@@ -30,8 +26,7 @@ export class RequestLog {
    */
   begin(req: IncomingMessage & { id?: unknown }, res: ServerResponse): Store {
     const started = Date.now();
-    let child: Logger | undefined;
-    const logger = (): Logger => (child ??= this.http.logger.child({ request_id: req.id }));
+    const logger = (): Logger => this.http.logger.child({ request_id: req.id });
     const done = (error?: Error): void => {
       res.off('close', done);
       res.off('finish', done);
@@ -41,7 +36,7 @@ export class RequestLog {
     res.on('close', done);
     res.on('finish', done);
     res.on('error', done);
-    return lazyStore(logger);
+    return new LazyRequestStore(logger) as unknown as Store;
   }
 
   private line(req: IncomingMessage & { id?: unknown }, res: ServerResponse, responseTime: number, error?: Error): void {
@@ -57,15 +52,21 @@ export class RequestLog {
   }
 }
 
-/** nestjs-pino's per-request store, whose logger is made when something first logs through it. */
-function lazyStore(make: () => Logger): Store {
-  const store = new Store(undefined as unknown as Logger);
-  let assigned: Logger | undefined;
-  Object.defineProperty(store, 'logger', {
-    get: () => assigned ?? make(),
-    set: (logger: Logger) => (assigned = logger),
-    configurable: true,
-    enumerable: true,
-  });
-  return store;
+/**
+ * nestjs-pino's per-request store (read by shape: `logger`, `responseLogger`), whose logger is made when something
+ * first logs through it; `PinoLogger.assign()` replaces it through the setter.
+ */
+class LazyRequestStore {
+  readonly responseLogger = undefined;
+  private assigned?: Logger;
+
+  constructor(private readonly make: () => Logger) {}
+
+  get logger(): Logger {
+    return (this.assigned ??= this.make());
+  }
+
+  set logger(logger: Logger) {
+    this.assigned = logger;
+  }
 }

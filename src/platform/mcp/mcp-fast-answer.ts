@@ -23,8 +23,3 @@ export function encodeFastAnswer(request: FastRequest, result: Record<string, un
   stamped._meta = { [SERVER_INFO_META_KEY]: SERVER_INFO };
   return JSON.stringify({ result: stamped, jsonrpc: '2.0', id: request.id });
 }
-
-/** The last-resort answer when a fast-lane handler throws (they answer their own errors; this is not expected). */
-export function encodeFastInternalError(request: FastRequest): string {
-  return JSON.stringify({ jsonrpc: '2.0', id: request.id, error: { code: -32603, message: 'Internal error' } });
-}

@@ -13,9 +13,9 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Environment } from '../../config/environment';
 import { AuthenticatedRequest, Principal } from '../auth/principal.interface';
 import { traceMcpHttpRequest } from '../tracing/mcp-request-tracing';
-import { encodeFastAnswer, encodeFastInternalError } from './mcp-fast-answer';
+import { encodeFastAnswer } from './mcp-fast-answer';
 import { FastRequest, recognizeFastRequest } from './mcp-fast-lane';
-import { serveNodeRequest } from './mcp-node-adapter';
+import { internalErrorAnswer, serveNodeRequest } from './mcp-node-adapter';
 import { McpServerFactory } from './mcp-server.factory';
 import { McpToolHandlers } from './mcp-tool.handlers';
 import type { Response } from 'express';
@@ -111,7 +111,7 @@ export class McpHttpHandler implements OnApplicationShutdown {
       }
     } catch (error) {
       this.logger.error({ err: error }, 'MCP fast-lane request failed');
-      body = encodeFastInternalError(request);
+      body = internalErrorAnswer(request.id);
     }
     // A declared length: one write of headers and body, no chunked framing.
     if (!res.writableEnded && !res.destroyed) res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);

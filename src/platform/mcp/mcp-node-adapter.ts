@@ -6,8 +6,8 @@ export type McpFetch = (request: Request, options: McpHandlerRequestOptions) => 
 
 const SSE = 'text/event-stream';
 
-/** The answer when the SDK handler throws (it answers its own errors; this is the last resort). */
-const INTERNAL_ERROR = (id: unknown): string =>
+/** The JSON-RPC answer of last resort, when a handler throws (they answer their own errors). */
+export const internalErrorAnswer = (id: unknown): string =>
   JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: typeof id === 'string' || typeof id === 'number' ? id : null });
 
 /**
@@ -35,7 +35,7 @@ export async function serveNodeRequest(
     response = await fetch(toWebRequest(req, abort.signal), { authInfo, ...(parsedBody !== undefined ? { parsedBody } : {}) });
   } catch {
     finished = true;
-    res.writeHead(500, { 'content-type': 'application/json' }).end(INTERNAL_ERROR((parsedBody as { id?: unknown } | undefined)?.id));
+    res.writeHead(500, { 'content-type': 'application/json' }).end(internalErrorAnswer((parsedBody as { id?: unknown } | undefined)?.id));
     return;
   }
   const headers: Record<string, string> = {};
