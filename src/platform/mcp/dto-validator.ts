@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validate } from 'class-validator';
 import { FieldIssue } from '../errors/tool.exception';
+import { dtoCheck } from './dto-check';
 import { DtoClass } from './mcp-tool-options.interface';
 
 function issuesOf(errors: readonly ValidationError[], parent = ''): FieldIssue[] {
@@ -34,7 +35,7 @@ const RESERVED_KEYS: ReadonlySet<string> = new Set(['constructor', '__proto__'])
  * The path of the first reserved key in `plain` (`documents[0].metadata.constructor`), found without recursion.
  * The body's parse limits (depth, elements) bound the walk.
  */
-function reservedKeyPath(plain: object): string | undefined {
+export function reservedKeyPath(plain: object): string | undefined {
   const pending: { value: object; path: string }[] = [{ value: plain, path: '' }];
   while (pending.length > 0) {
     const { value, path } = pending.pop() as { value: object; path: string };
@@ -54,6 +55,7 @@ export type DtoValidation<T> = { readonly ok: true; readonly value: T } | { read
  * Turns plain JSON into an instance of the DTO and validates it: defaults from the DTO's initialisers,
  * each problem named by its field path (`items[0].name`). Unknown fields are refused (`strict`, for
  * arguments) or dropped (for results, so a tool returning an entity with extra columns still conforms).
+ * The DTO's compiled check (dto-check.ts) answers first; class-validator decides whatever it does not accept.
  */
 export async function validateDto<T extends object>(
   dto: DtoClass<T>,
@@ -67,6 +69,13 @@ export async function validateDto<T extends object>(
   }
   const reserved = reservedKeyPath(plain as object);
   if (reserved) return { ok: false, issues: [{ field: reserved, message: 'is a reserved key name (constructor and __proto__ are not accepted)' }] };
+  const vouched = dtoCheck(dto)?.accept(plain as object, unknownFields);
+  if (vouched !== undefined) return { ok: true, value: vouched };
+  return classValidatorVerdict(dto, plain as object, unknownFields);
+}
+
+/** class-validator's verdict on `plain` (an object without reserved keys): the instance, or every problem. */
+export async function classValidatorVerdict<T extends object>(dto: DtoClass<T>, plain: object, unknownFields: 'refuse' | 'drop'): Promise<DtoValidation<T>> {
   const value = plainToInstance(dto, plain);
   const errors = await validate(value, {
     whitelist: true,
