@@ -1,45 +1,36 @@
+import { CallAbort } from './call-abort';
 import { InFlightCalls } from './in-flight-calls';
 
 describe('InFlightCalls', () => {
   it('aborts the one call a cancel names, in its scope only', () => {
     const calls = new InFlightCalls();
-    const mine = calls.track('key:a', 1);
-    const other = calls.track('key:b', 1);
+    const mine = new CallAbort();
+    const other = new CallAbort();
+    calls.track('key:a', 1, mine);
+    calls.track('key:b', 1, other);
     expect(calls.cancel('key:a', '1')).toBe(false);
     expect(calls.cancel('key:a', 1, 'stop')).toBe(true);
     expect(mine.signal.aborted).toBe(true);
     expect((mine.signal.reason as Error).message).toBe('stop');
-    expect(other.signal.aborted).toBe(false);
+    expect(other.aborted).toBe(false);
   });
 
-  it('cancels nothing when two calls share the id', () => {
+  it('cancels nothing when two calls share the id, and forgets a call once done', () => {
     const calls = new InFlightCalls();
-    const first = calls.track('key:a', 7);
-    const second = calls.track('key:a', 7);
+    const first = new CallAbort();
+    const second = new CallAbort();
+    calls.track('key:a', 7, first);
+    const secondDone = calls.track('key:a', 7, second);
     expect(calls.cancel('key:a', 7)).toBe(false);
-    expect(first.signal.aborted || second.signal.aborted).toBe(false);
-    second.done();
+    expect(first.aborted || second.aborted).toBe(false);
+    secondDone();
     expect(calls.cancel('key:a', 7)).toBe(true);
-    expect(first.signal.aborted).toBe(true);
-  });
+    expect((first.reason as Error).message).toBe('cancelled by the client');
+    expect(second.aborted).toBe(false);
 
-  it('follows the request signal until done, and forgets the call once done', () => {
-    const calls = new InFlightCalls();
-    const request = new AbortController();
-    const call = calls.track('key:a', 2, request.signal);
-    request.abort(new Error('client gone'));
-    expect(call.signal.aborted).toBe(true);
-    expect((call.signal.reason as Error).message).toBe('client gone');
-
-    const later = new AbortController();
-    const finished = calls.track('key:a', 3, later.signal);
-    finished.done();
-    later.abort();
-    expect(finished.signal.aborted).toBe(false);
+    const finished = new CallAbort();
+    calls.track('key:a', 3, finished)();
     expect(calls.cancel('key:a', 3)).toBe(false);
-
-    const gone = new AbortController();
-    gone.abort();
-    expect(calls.track('key:a', 4, gone.signal).signal.aborted).toBe(true);
+    expect(finished.aborted).toBe(false);
   });
 });

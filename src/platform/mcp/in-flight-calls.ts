@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CallAbort } from './call-abort';
 
 type RequestId = string | number;
 
@@ -10,31 +11,21 @@ type RequestId = string | number;
  */
 @Injectable()
 export class InFlightCalls {
-  private readonly calls = new Map<string, Set<AbortController>>();
+  private readonly calls = new Map<string, Set<CallAbort>>();
 
-  /**
-   * Tracks one call until `done()`. Its signal aborts on a matching cancel, and also when `parent` (the
-   * request's own signal) aborts: one signal for both, without `AbortSignal.any` per call.
-   */
-  track(scope: string, id: RequestId, parent?: AbortSignal): { readonly signal: AbortSignal; done(): void } {
+  /** Tracks one call's abort until the returned function is called: a matching cancel aborts it. */
+  track(scope: string, id: RequestId, abort: CallAbort): () => void {
     const key = `${scope}\u0000${typeof id}:${id}`;
-    const controller = new AbortController();
-    const follow = (): void => controller.abort(parent?.reason);
-    if (parent?.aborted) follow();
-    else parent?.addEventListener('abort', follow, { once: true });
     let entries = this.calls.get(key);
     if (!entries) {
       entries = new Set();
       this.calls.set(key, entries);
     }
-    entries.add(controller);
-    return {
-      signal: controller.signal,
-      done: () => {
-        parent?.removeEventListener('abort', follow);
-        entries.delete(controller);
-        if (entries.size === 0 && this.calls.get(key) === entries) this.calls.delete(key);
-      },
+    entries.add(abort);
+    const tracked = entries;
+    return () => {
+      tracked.delete(abort);
+      if (tracked.size === 0 && this.calls.get(key) === tracked) this.calls.delete(key);
     };
   }
 
@@ -42,8 +33,8 @@ export class InFlightCalls {
   cancel(scope: string, id: RequestId, reason?: string): boolean {
     const entries = this.calls.get(`${scope}\u0000${typeof id}:${id}`);
     if (!entries || entries.size !== 1) return false;
-    const [controller] = entries;
-    controller.abort(new Error(reason ?? 'cancelled by the client'));
+    const [abort] = entries;
+    abort.abort(new Error(reason ?? 'cancelled by the client'));
     return true;
   }
 }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/core/internal';
+import { classifyInboundRequest } from '@modelcontextprotocol/server';
 import { FAST_LANE_LEGACY_VERSIONS, recognizeFastRequest } from './mcp-fast-lane';
 
 const isTool = (name: string): boolean => name === 'echo';
@@ -76,6 +77,25 @@ describe('recognizeFastRequest', () => {
     ['a header repeated (an array in Node)', { ...LEGACY_HEADERS, 'content-type': ['application/json', 'application/json'] as unknown as string }, call()],
   ])('leaves %s to the SDK', (_case, headers, body) => {
     expect(recognizeFastRequest(headers, body, isTool)).toBeUndefined();
+  });
+
+  it('takes a request without _meta as the 2025 era exactly when the SDK classifies that very body so', () => {
+    const bodies: Record<string, unknown>[] = [
+      call(),
+      call({ name: 'echo' }),
+      call({ name: 'echo', arguments: { text: 'x'.repeat(10_000), nested: { result: 1, error: { code: 1 } } } }),
+      { ...call(), id: 'string-id' },
+      { ...call(), id: 2 ** 53 - 1 },
+      { jsonrpc: '2.0', id: 3, method: 'tools/list' },
+      { jsonrpc: '2.0', id: 'x', method: 'tools/list', params: {} },
+    ];
+    for (const version of [undefined, ...FAST_LANE_LEGACY_VERSIONS]) {
+      const headers: IncomingHttpHeaders = { ...LEGACY_HEADERS, 'mcp-protocol-version': version };
+      for (const body of bodies) {
+        const sdk = classifyInboundRequest({ httpMethod: 'POST', body, ...(version ? { protocolVersionHeader: version } : {}) });
+        expect([recognizeFastRequest(headers, body, isTool)?.era, sdk]).toEqual(['legacy', { kind: 'legacy', reason: 'no-claim', ...(version ? { requestedVersion: version } : {}) }]);
+      }
+    }
   });
 
   it('serves only 2025-era revisions the SDK serves (an SDK that drops one fails here)', () => {

@@ -29,6 +29,28 @@ function single(header: string | string[] | undefined): string | undefined {
   return typeof header === 'string' ? header : undefined;
 }
 
+type Route = ReturnType<typeof classifyInboundRequest>;
+const plainLegacyRoutes = new Map<string, Route>();
+
+/**
+ * The SDK's classification of a request without `_meta` and without `Mcp-Method`/`Mcp-Name` headers, whose
+ * `MCP-Protocol-Version` is absent or a FAST_LANE_LEGACY_VERSIONS one: asked once per method, params present or
+ * not, and version (at most 16 answers), for a body of that shape. The SDK reads nothing else of such a request:
+ * its checks (result, error or request shape; envelope claim in `_meta`; `initialize`; the version header) see
+ * the same for every body recognizeFastRequest lets through (a spec compares the two on real bodies). It saves the
+ * SDK's three zod parses per request, two of them failures that build an error.
+ */
+function plainLegacyRoute(method: 'tools/call' | 'tools/list', withParams: boolean, versionHeader: string | undefined): Route {
+  const key = `${method} ${withParams} ${versionHeader ?? ''}`;
+  let route = plainLegacyRoutes.get(key);
+  if (route === undefined) {
+    const body = { jsonrpc: '2.0', id: 0, method, ...(withParams ? { params: {} } : {}) };
+    route = classifyInboundRequest({ httpMethod: 'POST', body, ...(versionHeader !== undefined ? { protocolVersionHeader: versionHeader } : {}) });
+    plainLegacyRoutes.set(key, route);
+  }
+  return route;
+}
+
 /**
  * Recognises the one shape the fast lane answers: a single, plain, well-formed JSON-RPC `tools/list` (no cursor)
  * or `tools/call` of a registered tool, asking for no progress, whose headers the SDK would accept as they are.
@@ -66,13 +88,16 @@ export function recognizeFastRequest(headers: IncomingHttpHeaders, body: unknown
   const versionHeader = single(headers['mcp-protocol-version']);
   const methodHeader = single(headers['mcp-method']);
   const nameHeader = single(headers['mcp-name']);
-  const route = classifyInboundRequest({
-    httpMethod: 'POST',
-    body,
-    ...(versionHeader !== undefined ? { protocolVersionHeader: versionHeader } : {}),
-    ...(methodHeader !== undefined ? { mcpMethodHeader: methodHeader } : {}),
-    ...(nameHeader !== undefined ? { mcpNameHeader: nameHeader } : {}),
-  });
+  const route =
+    meta === undefined && methodHeader === undefined && nameHeader === undefined && (versionHeader === undefined || FAST_LANE_LEGACY_VERSIONS.has(versionHeader))
+      ? plainLegacyRoute(method, params !== undefined, versionHeader)
+      : classifyInboundRequest({
+          httpMethod: 'POST',
+          body,
+          ...(versionHeader !== undefined ? { protocolVersionHeader: versionHeader } : {}),
+          ...(methodHeader !== undefined ? { mcpMethodHeader: methodHeader } : {}),
+          ...(nameHeader !== undefined ? { mcpNameHeader: nameHeader } : {}),
+        });
   let era: 'legacy' | 'modern';
   if (route.kind === 'legacy' && route.reason === 'no-claim') {
     const accept = single(headers.accept);

@@ -13,6 +13,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Environment } from '../../config/environment';
 import { AuthenticatedRequest, Principal } from '../auth/principal.interface';
 import { traceMcpHttpRequest } from '../tracing/mcp-request-tracing';
+import { CallAbort } from './call-abort';
 import { encodeFastAnswer } from './mcp-fast-answer';
 import { FastRequest, recognizeFastRequest } from './mcp-fast-lane';
 import { internalErrorAnswer, serveNodeRequest } from './mcp-node-adapter';
@@ -91,7 +92,7 @@ export class McpHttpHandler implements OnApplicationShutdown {
       if (request.method === 'tools/list') {
         body = encodeFastAnswer(request, { tools: this.tools.list(caller.principal) });
       } else {
-        const abort = new AbortController();
+        const abort = new CallAbort();
         const onClose = (): void => abort.abort();
         res.once('close', onClose);
         try {
@@ -102,7 +103,7 @@ export class McpHttpHandler implements OnApplicationShutdown {
             cancellationScope: cancellationScopeOf(caller),
             id: request.id,
             params: request.params,
-            signal: abort.signal,
+            abort,
           });
           body = encodeFastAnswer(request, result as unknown as Record<string, unknown>);
         } finally {

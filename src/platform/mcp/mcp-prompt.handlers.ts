@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ProtocolError, ProtocolErrorCode, Server, ServerCapabilities } from '@modelcontextprotocol/server';
 import { CompletionService } from './completion.service';
+import { CallAbort } from './call-abort';
 import { InFlightCalls } from './in-flight-calls';
 import { decodeOffsetCursor, encodeOffsetCursor } from './list-cursor';
 import type { McpCaller } from './mcp-server.factory';
@@ -46,7 +47,9 @@ export class McpPromptHandlers {
         };
       });
       server.setRequestHandler('prompts/get', { params: PROMPTS_GET_PARAMS }, async (params, ctx) => {
-        const tracked = this.inFlight.track(scope, ctx.mcpReq.id);
+        const abort = new CallAbort();
+        const unfollow = abort.follow(ctx.mcpReq.signal);
+        const untrack = this.inFlight.track(scope, ctx.mcpReq.id, abort);
         try {
           return await this.prompts.get({
             name: params.name,
@@ -54,10 +57,11 @@ export class McpPromptHandlers {
             requestId: caller.requestId(),
             principal: caller.principal,
             door: caller.door,
-            signal: AbortSignal.any([ctx.mcpReq.signal, tracked.signal]),
+            signal: abort.signal,
           });
         } finally {
-          tracked.done();
+          untrack();
+          unfollow();
         }
       });
     }

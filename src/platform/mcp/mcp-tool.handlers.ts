@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CallToolResult, ContentBlock, ProtocolError, ProtocolErrorCode, Tool } from '@modelcontextprotocol/server';
 import { Principal } from '../auth/principal.interface';
 import { toErrorResponse } from '../errors/error-response';
+import { CallAbort } from './call-abort';
 import { InFlightCalls } from './in-flight-calls';
 import { ToolDoor, ToolOutput } from './tool-call.interface';
 import { ToolInvoker } from './tool-invoker.service';
@@ -22,6 +23,8 @@ export interface ToolCallRequest {
   readonly cancellationScope: string;
   readonly id: string | number;
   readonly params: ToolCallParams;
+  /** The call's abort when the door made it (the fast lane aborts it when the client goes away); else one is made. */
+  readonly abort?: CallAbort;
   /** The request's own signal (client gone, server closing); a matching `notifications/cancelled` aborts the call too. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: number, total?: number, message?: string) => Promise<void>;
@@ -55,7 +58,9 @@ export class McpToolHandlers {
    */
   async call(request: ToolCallRequest): Promise<CallToolResult> {
     const { params } = request;
-    const tracked = this.inFlight.track(request.cancellationScope, request.id, request.signal);
+    const abort = request.abort ?? new CallAbort();
+    const unfollow = abort.follow(request.signal);
+    const untrack = this.inFlight.track(request.cancellationScope, request.id, abort);
     try {
       const output = await this.invoker.invoke({
         name: params.name,
@@ -63,7 +68,7 @@ export class McpToolHandlers {
         requestId: request.requestId,
         principal: request.principal,
         door: request.door,
-        signal: tracked.signal,
+        abort,
         onProgress: request.onProgress,
       });
       const result: CallToolResult = { content: contentOf(output) };
@@ -82,7 +87,8 @@ export class McpToolHandlers {
         ...(hasOutputSchema ? {} : { structuredContent: { ...body } }),
       };
     } finally {
-      tracked.done();
+      untrack();
+      unfollow();
     }
   }
 }

@@ -14,3 +14,24 @@ export function requestLogger(fallback: PinoLogger, bindings: Record<string, unk
 export function rootLogger(fallback: PinoLogger): Logger {
   return (PinoLogger.root as Logger | undefined) ?? fallback.logger;
 }
+
+/** A line's fields when each is a string, number or boolean. */
+export type FlatFields = Readonly<Record<string, string | number | boolean>>;
+
+const flatLineLoggers = new WeakMap<Logger, Logger>();
+
+/**
+ * The root logger without its redaction, for lines of FlatFields only (the audit line). Every redacted path
+ * (`*.password`, `req.headers.authorization`…) names a property of an object, which a flat line does not hold, so
+ * redaction would leave it as it is; pino still runs it on each field of each line (4 % of a call's CPU). Made once
+ * per root logger, with the root's level, stream, base fields and mixin.
+ */
+export function flatLineLogger(fallback: PinoLogger): { info(fields: FlatFields, message: string): void } {
+  const root = rootLogger(fallback);
+  let logger = flatLineLoggers.get(root);
+  if (!logger) {
+    logger = root.child({}, { redact: [] });
+    flatLineLoggers.set(root, logger);
+  }
+  return logger;
+}

@@ -1,4 +1,5 @@
 import { Principal } from '../auth/principal.interface';
+import { CallAbort } from './call-abort';
 
 /** Which door a call came in by. */
 export type ToolDoor = 'http' | 'stdio' | 'rest' | 'memory';
@@ -10,8 +11,8 @@ export interface ToolCall {
   readonly requestId: string;
   readonly principal: Principal;
   readonly door: ToolDoor;
-  /** Aborted by the door when the client cancels or goes away. */
-  readonly signal?: AbortSignal;
+  /** Aborted by the door when the client cancels or goes away (the invoker makes one when the door has none). */
+  readonly abort?: CallAbort;
   readonly onProgress?: (progress: number, total?: number, message?: string) => Promise<void>;
 }
 

@@ -17,14 +17,14 @@ import {
 import { traceExemplarLabels } from '../tracing/trace-exemplar';
 import { inToolSpan } from '../tracing/tool-span';
 import { BodyLimits, findBodyLimitViolation } from './body-limits';
-import { requestLogger, rootLogger } from './request-logger';
+import { FlatFields, flatLineLogger, requestLogger } from './request-logger';
 import { validateDto } from './dto-validator';
 import { MCP_TOOL_CALLS_TOTAL, MCP_TOOL_DURATION_SECONDS, MCP_TOOL_IN_FLIGHT } from './mcp.metrics';
 import { ToolCall, ToolOutput } from './tool-call.interface';
 import { ToolContext } from './tool-context.interface';
 import { RegisteredTool, ToolRegistry } from './tool.registry';
 import { UnknownToolException } from './unknown-tool.exception';
-import { untilAborted } from './until-aborted';
+import { CallAbort } from './call-abort';
 
 class DeadlineExceeded extends Error {}
 class CallCancelled extends Error {}
@@ -47,10 +47,10 @@ class CallLogger {
     return this.child;
   }
 
-  /** One info line with the call's bindings, through the child when there is one, else through the root. */
-  line(fields: Record<string, unknown>, message: string): void {
+  /** One info line with the call's bindings, through the child when there is one, else through the root (unredacted: the fields are flat). */
+  line(fields: FlatFields, message: string): void {
     if (this.child) this.child.info(fields, message);
-    else rootLogger(this.fallback).info({ request_id: this.call.requestId, tool: this.call.name, ...fields }, message);
+    else flatLineLogger(this.fallback).info({ request_id: this.call.requestId, tool: this.call.name, ...fields }, message);
   }
 }
 
@@ -153,27 +153,32 @@ export class ToolInvoker {
     const input = await validateDto(tool.input, call.arguments);
     if (!input.ok) throw new InvalidArgumentsException(input.issues);
 
-    const controller = new AbortController();
-    const deadline = setTimeout(() => controller.abort(new DeadlineExceeded()), this.timeoutMsOf(tool));
-    const onCancel = (): void => controller.abort(new CallCancelled());
-    call.signal?.addEventListener('abort', onCancel, { once: true });
-    if (call.signal?.aborted) onCancel();
+    // One abort for the call: the door's (client gone, cancel) or a new one; the deadline aborts it too.
+    const abort = call.abort ?? new CallAbort();
+    const deadline = setTimeout(() => abort.abort(new DeadlineExceeded()), this.timeoutMsOf(tool));
     const ctx: ToolContext = {
       requestId: call.requestId,
       principal: call.principal,
       get logger() {
         return callLogger.get();
       },
-      signal: controller.signal,
-      reportProgress: (progress, total, message) =>
-        call.onProgress && !controller.signal.aborted ? call.onProgress(progress, total, message) : Promise.resolve(),
+      get signal() {
+        return abort.signal;
+      },
+      reportProgress: (progress, total, message) => (call.onProgress && !abort.aborted ? call.onProgress(progress, total, message) : Promise.resolve()),
     };
     try {
-      const result = await untilAborted(Promise.resolve().then(() => tool.handler(input.value, ctx)), controller.signal);
+      let result: unknown;
+      try {
+        result = await abort.race(Promise.resolve().then(() => tool.handler(input.value, ctx)));
+      } catch (error) {
+        // The race rejects with the abort's reason: the deadline's own, or anything else the door aborted with.
+        if (abort.aborted && error === abort.reason) throw error instanceof DeadlineExceeded ? error : new CallCancelled();
+        throw error;
+      }
       return await this.toOutput(tool, result, callLogger);
     } finally {
       clearTimeout(deadline);
-      call.signal?.removeEventListener('abort', onCancel);
     }
   }
 

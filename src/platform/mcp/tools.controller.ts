@@ -6,6 +6,7 @@ import { LEGACY_TOOLS_PATH, TOOLS_PATH } from './openapi-document';
 import { OriginGuard } from './origin.guard';
 import { ToolInvoker } from './tool-invoker.service';
 import { ToolDefinition, ToolRegistry } from './tool.registry';
+import { CallAbort } from './call-abort';
 
 /**
  * The REST facade: `GET /v1/tools` and `POST /v1/tools/:name` with the arguments as the JSON body, behind
@@ -39,7 +40,7 @@ export class ToolsController {
   ): Promise<Record<string, unknown>> {
     // The request's own 'close' fires once its body is read; the response's fires when the connection
     // goes, and before it has finished only when the client left early.
-    const disconnect = new AbortController();
+    const disconnect = new CallAbort();
     const onClose = (): void => {
       if (!res.writableFinished) disconnect.abort(new Error('client disconnected'));
     };
@@ -52,7 +53,7 @@ export class ToolsController {
         requestId: String(req.id),
         principal: req.principal as Principal,
         door: 'rest',
-        signal: disconnect.signal,
+        abort: disconnect,
       });
       return output.structured ?? { text: output.text };
     } finally {
