@@ -1,4 +1,4 @@
-import { CallAbort } from './call-abort';
+import { CallAbort, CallCancelled } from './call-abort';
 
 describe('CallAbort', () => {
   it('makes no signal until asked, and a signal asked for after the abort is aborted with its reason', () => {
@@ -35,12 +35,23 @@ describe('CallAbort', () => {
     await expect(early.race(Promise.reject(new Error('ignored')))).rejects.toThrow('before');
   });
 
-  it('follows a signal until told to stop, and takes one that has already aborted at once', () => {
+  it('cancels with a CallCancelled, whoever asks, and only once', () => {
+    const abort = new CallAbort();
+    const { signal } = abort;
+    abort.cancel('the client went away');
+    abort.cancel('again');
+    abort.abort(new Error('deadline'));
+    expect(signal.reason).toBeInstanceOf(CallCancelled);
+    expect(signal.reason).toMatchObject({ name: 'CallCancelled', message: 'the client went away' });
+    expect(new CallCancelled().message).toBe('cancelled by the client');
+  });
+
+  it('follows a signal until told to stop (cancelling), and takes one that has already aborted at once', () => {
     const parent = new AbortController();
     const following = new CallAbort();
     following.follow(parent.signal);
     parent.abort(new Error('request closed'));
-    expect((following.reason as Error).message).toBe('request closed');
+    expect(following.reason).toBeInstanceOf(CallCancelled);
 
     const later = new AbortController();
     const stopped = new CallAbort();
@@ -52,7 +63,7 @@ describe('CallAbort', () => {
     gone.abort('early');
     const late = new CallAbort();
     late.follow(gone.signal);
-    expect(late.reason).toBe('early');
+    expect(late.reason).toBeInstanceOf(CallCancelled);
     expect(new CallAbort().follow(undefined)).toEqual(expect.any(Function));
   });
 });

@@ -1,3 +1,11 @@
+/** The reason a tool's signal carries when the call is cancelled: by the client, a disconnect or the request's end. */
+export class CallCancelled extends Error {
+  constructor(message = 'cancelled by the client') {
+    super(message);
+    this.name = 'CallCancelled';
+  }
+}
+
 /**
  * The one abort of a tool call, whatever ends it: the client going away, a matching `notifications/cancelled`, the
  * request's own signal, the deadline. Its `AbortSignal` (what a tool reads as `ctx.signal`) is made only when
@@ -26,6 +34,11 @@ export class CallAbort {
     return this.controller.signal;
   }
 
+  /** Cancels the call (once): its signal and race end with a CallCancelled, whoever asked. */
+  cancel(message?: string): void {
+    if (!this.abortedWith) this.abort(new CallCancelled(message));
+  }
+
   /** Aborts once (later calls change nothing): the signal, and the work `race` waits for. */
   abort(reason?: unknown): void {
     if (this.abortedWith) return;
@@ -34,14 +47,14 @@ export class CallAbort {
     this.settle?.(reason);
   }
 
-  /** Aborts when `signal` does (at once if it has); returns what stops following it. */
+  /** Cancels when `signal` aborts (at once if it has); returns what stops following it. */
   follow(signal: AbortSignal | undefined): () => void {
     if (!signal) return () => undefined;
     if (signal.aborted) {
-      this.abort(signal.reason);
+      this.cancel();
       return () => undefined;
     }
-    const onAbort = (): void => this.abort(signal.reason);
+    const onAbort = (): void => this.cancel();
     signal.addEventListener('abort', onAbort, { once: true });
     return () => signal.removeEventListener('abort', onAbort);
   }

@@ -11,7 +11,7 @@ describe('InFlightCalls', () => {
     expect(calls.cancel('key:a', '1')).toBe(false);
     expect(calls.cancel('key:a', 1, 'stop')).toBe(true);
     expect(mine.signal.aborted).toBe(true);
-    expect((mine.signal.reason as Error).message).toBe('stop');
+    expect(mine.signal.reason).toMatchObject({ name: 'CallCancelled', message: 'stop' });
     expect(other.aborted).toBe(false);
   });
 

@@ -34,7 +34,7 @@ export class InFlightCalls {
     const entries = this.calls.get(`${scope}\u0000${typeof id}:${id}`);
     if (!entries || entries.size !== 1) return false;
     const [abort] = entries;
-    abort.abort(new Error(reason ?? 'cancelled by the client'));
+    abort.cancel(reason);
     return true;
   }
 }

@@ -93,7 +93,7 @@ export class McpHttpHandler implements OnApplicationShutdown {
         body = encodeFastAnswer(request, { tools: this.tools.list(caller.principal) });
       } else {
         const abort = new CallAbort();
-        const onClose = (): void => abort.abort();
+        const onClose = (): void => abort.cancel('the client went away');
         res.once('close', onClose);
         try {
           const result = await this.tools.call({

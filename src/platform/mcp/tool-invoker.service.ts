@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
@@ -24,10 +24,9 @@ import { ToolCall, ToolOutput } from './tool-call.interface';
 import { ToolContext } from './tool-context.interface';
 import { RegisteredTool, ToolRegistry } from './tool.registry';
 import { UnknownToolException } from './unknown-tool.exception';
-import { CallAbort } from './call-abort';
+import { CallAbort, CallCancelled } from './call-abort';
 
 class DeadlineExceeded extends Error {}
-class CallCancelled extends Error {}
 
 /**
  * The logger of one call (request id and tool name on every line). The child logger is made only when a line
@@ -60,7 +59,7 @@ export const UNHASHABLE = 'unhashable';
 /** First 16 hex digits of the SHA-256 of the arguments' JSON; `unhashable` when they cannot be serialised. */
 function digest(value: unknown): string {
   try {
-    return createHash('sha256').update(JSON.stringify(value ?? null)).digest('hex').slice(0, 16);
+    return hash('sha256', JSON.stringify(value ?? null), 'hex').slice(0, 16);
   } catch {
     return UNHASHABLE;
   }
@@ -168,14 +167,8 @@ export class ToolInvoker {
       reportProgress: (progress, total, message) => (call.onProgress && !abort.aborted ? call.onProgress(progress, total, message) : Promise.resolve()),
     };
     try {
-      let result: unknown;
-      try {
-        result = await abort.race(Promise.resolve().then(() => tool.handler(input.value, ctx)));
-      } catch (error) {
-        // The race rejects with the abort's reason: the deadline's own, or anything else the door aborted with.
-        if (abort.aborted && error === abort.reason) throw error instanceof DeadlineExceeded ? error : new CallCancelled();
-        throw error;
-      }
+      // Rejected with the abort's reason when it comes first: a DeadlineExceeded or a CallCancelled.
+      const result = await abort.race(Promise.resolve().then(() => tool.handler(input.value, ctx)));
       return await this.toOutput(tool, result, callLogger);
     } finally {
       clearTimeout(deadline);

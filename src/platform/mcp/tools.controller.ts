@@ -42,7 +42,7 @@ export class ToolsController {
     // goes, and before it has finished only when the client left early.
     const disconnect = new CallAbort();
     const onClose = (): void => {
-      if (!res.writableFinished) disconnect.abort(new Error('client disconnected'));
+      if (!res.writableFinished) disconnect.cancel('the client disconnected');
     };
     res.on('close', onClose);
     if (req.socket.destroyed) onClose();
