@@ -18,7 +18,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { dtoCheck, prepareDtoCheck } from './dto-check';
+import { dtoCheck as compiledCheck, prepareDtoCheck } from './dto-check';
 import { classValidatorVerdict, validateDto } from './dto-validator';
 import { DtoClass } from './mcp-tool-options.interface';
 
@@ -94,9 +94,15 @@ class Untyped {
   @ValidateNested() child!: Item;
 }
 
+/** The compiled check of `dto`, compiled now (a first use queues it for the background). */
+function check<T extends object>(dto: DtoClass<T>): ReturnType<typeof compiledCheck<T>> {
+  prepareDtoCheck(dto);
+  return compiledCheck(dto);
+}
+
 /** What the compiled check and class-validator each say of `plain`: the instance or undefined, and ok. */
 async function verdicts(dto: DtoClass, plain: object, mode: 'refuse' | 'drop' = 'refuse'): Promise<{ vouched: boolean; classValidator: boolean }> {
-  const vouched = dtoCheck(dto)?.accept(plain, mode) !== undefined;
+  const vouched = check(dto)?.accept(plain, mode) !== undefined;
   return { vouched, classValidator: (await classValidatorVerdict(dto, plain, mode)).ok };
 }
 
@@ -140,18 +146,18 @@ describe('compiled DTO checks', () => {
   });
 
   it('gives the tool an instance of the DTO with its defaults and nested instances', () => {
-    const order = dtoCheck(Order)?.accept({ items: [{ name: 'a' }], main: { name: 'b' } }, 'refuse');
+    const order = check(Order)?.accept({ items: [{ name: 'a' }], main: { name: 'b' } }, 'refuse');
     expect(order).toBeInstanceOf(Order);
     expect(order?.items[0]).toBeInstanceOf(Item);
     expect(order?.main).toBeInstanceOf(Item);
     class WithDefault {
       @IsInt() @Max(100) limit = 50;
     }
-    expect(dtoCheck(WithDefault)?.accept({}, 'refuse')).toEqual(Object.assign(new WithDefault(), { limit: 50 }));
+    expect(check(WithDefault)?.accept({}, 'refuse')).toEqual(Object.assign(new WithDefault(), { limit: 50 }));
   });
 
   it('refuses unknown fields at any level for arguments, with class-validator’s message', async () => {
-    expect(dtoCheck(Order)?.accept({ items: [{ name: 'a', extra: 1 }] }, 'refuse')).toBeUndefined();
+    expect(check(Order)?.accept({ items: [{ name: 'a', extra: 1 }] }, 'refuse')).toBeUndefined();
     await expect(validateDto(Order, { items: [{ name: 'a', extra: 1 }] })).resolves.toEqual({
       ok: false,
       issues: [{ field: 'items[0].extra', message: 'is not an accepted field' }],
@@ -160,15 +166,25 @@ describe('compiled DTO checks', () => {
 
   it('drops unknown fields at any level for results, without touching the result', () => {
     const result = { items: [{ name: 'a', secret: 's' }], extra: true };
-    const order = dtoCheck(Order)?.accept(result, 'drop');
+    const order = check(Order)?.accept(result, 'drop');
     expect(JSON.stringify(order)).toBe('{"items":[{"name":"a"}]}');
     expect(result).toEqual({ items: [{ name: 'a', secret: 's' }], extra: true });
   });
 
   it('calls a custom constraint with the arguments class-validator passes (the object under validation)', () => {
     customSeen = [];
-    const custom = dtoCheck(Custom)?.accept({ words: ['ab'] }, 'refuse');
+    const custom = check(Custom)?.accept({ words: ['ab'] }, 'refuse');
     expect(customSeen).toEqual([custom]);
+  });
+
+  it('compiles a check after its first use, in the background: class-validator validates until then, and no call compiles', async () => {
+    class Later {
+      @IsString() text!: string;
+    }
+    expect(compiledCheck(Later)).toBeUndefined();
+    await expect(validateDto(Later, { text: 'a' })).resolves.toEqual({ ok: true, value: Object.assign(new Later(), { text: 'a' }) });
+    for (let turn = 0; turn < 5 && compiledCheck(Later) === undefined; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(compiledCheck(Later)?.accept({ text: 'a' }, 'refuse')).toBeInstanceOf(Later);
   });
 
   it.each([
@@ -179,7 +195,7 @@ describe('compiled DTO checks', () => {
     [Untyped, 'Untyped.child is nested without @Type(() => Class)'],
   ])('leaves %p to class-validator alone, saying why', async (dto, reason) => {
     expect(prepareDtoCheck(dto as DtoClass)).toBe(reason);
-    expect(dtoCheck(dto as DtoClass)).toBeUndefined();
+    expect(check(dto as DtoClass)).toBeUndefined();
     // And validation still works, through class-validator.
     await expect(validateDto(dto as DtoClass, { unknown: 1 })).resolves.toMatchObject({ ok: false });
   });

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { scopesAllow } from '../auth/scopes';
-import { prepareDtoCheck } from './dto-check';
 import { RegisteredPrompt } from './registered-prompt';
 
 /**
@@ -17,7 +16,6 @@ export class PromptRegistry {
     if (existing) {
       throw new Error(`Duplicate MCP prompt name "${prompt.definition.name}": declared by ${existing.source} and ${prompt.source}`);
     }
-    if (prompt.input) prepareDtoCheck(prompt.input);
     this.prompts.set(prompt.definition.name, prompt);
     this.sorted = [...this.prompts.values()].sort((a, b) => (a.definition.name < b.definition.name ? -1 : 1));
   }

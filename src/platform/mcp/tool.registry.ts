@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { scopesAllow } from '../auth/scopes';
-import { prepareDtoCheck } from './dto-check';
 import { DtoClass, McpToolAnnotations } from './mcp-tool-options.interface';
 import { JsonSchema } from './dto-json-schema';
 import { ToolResourceLink } from './tool-call.interface';
@@ -43,9 +42,6 @@ export class ToolRegistry {
         `Duplicate MCP tool name "${tool.definition.name}": declared by ${existing.source} and ${tool.source}`,
       );
     }
-    // Validation is compiled now, not on a call (a DTO it cannot compile stays on class-validator alone).
-    prepareDtoCheck(tool.input);
-    if (tool.output) prepareDtoCheck(tool.output);
     this.tools.set(tool.definition.name, tool);
     this.sorted = [...this.tools.values()].sort((a, b) => a.definition.name.localeCompare(b.definition.name));
   }
