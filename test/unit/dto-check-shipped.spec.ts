@@ -43,6 +43,7 @@ const isObject = (value: unknown): value is object => value !== null && typeof v
 async function agrees(dto: DtoClass, value: unknown, mode: 'refuse' | 'drop'): Promise<boolean> {
   // validateDto refuses these before either validator sees them.
   if (!isObject(value) || reservedKeyPath(value) !== undefined) return false;
+  prepareDtoCheck(dto);
   const vouched = dtoCheck(dto)?.accept(value, mode);
   if (vouched === undefined) return false;
   const verdict = await classValidatorVerdict(dto, value, mode);
