@@ -79,12 +79,15 @@ function constraintName(meta: ValidationMetadata): string {
   return getMetadataStorage().getTargetValidatorConstraints(meta.constraintCls)[0]?.name ?? '';
 }
 
-function checkTransformer(dto: DtoClass, property: string): void {
+function checkClassTransformer(dto: DtoClass): void {
   const storage = defaultMetadataStorage;
   if (storage.getStrategy(dto) !== 'none' || storage.getExposedMetadatas(dto).length > 0 || storage.getExcludedMetadatas(dto).length > 0) {
     throw new NotCompilable(`${dto.name} has class-transformer expose/exclude rules`);
   }
-  if (storage.findTransformMetadatas(dto, property, TransformationType.PLAIN_TO_CLASS).length > 0) {
+}
+
+function checkPropertyTransformer(dto: DtoClass, property: string): void {
+  if (defaultMetadataStorage.findTransformMetadatas(dto, property, TransformationType.PLAIN_TO_CLASS).length > 0) {
     throw new NotCompilable(`${dto.name}.${property} has a class-transformer @Transform`);
   }
   if (property in dto.prototype) throw new NotCompilable(`${dto.name}.${property} is a method or accessor of the class`);
@@ -130,6 +133,7 @@ export function dtoCheckPlan(dto: DtoClass, calls: ConstraintCall[]): CheckPlan 
     const nested = new Map<string, ClassPlan>();
     const plan: ClassPlan = { dto: cls, declared, nested };
     plans.set(cls, plan);
+    checkClassTransformer(cls);
     const byProperty = new Map<string, ValidationMetadata[]>();
     for (const meta of metadataOf(cls)) {
       if (meta.groups?.length || meta.always !== undefined || meta.validateIf) {
@@ -140,7 +144,7 @@ export function dtoCheckPlan(dto: DtoClass, calls: ConstraintCall[]): CheckPlan 
     const properties: Record<string, CheckSchema> = {};
     const required: string[] = [];
     for (const [property, metas] of byProperty) {
-      checkTransformer(cls, property);
+      checkPropertyTransformer(cls, property);
       declared.add(property);
       const fragments: CheckSchema[] = [];
       let optional = false;

@@ -33,4 +33,19 @@ describe('InFlightCalls', () => {
     expect(calls.cancel('key:a', 3)).toBe(false);
     expect(finished.aborted).toBe(false);
   });
+
+  it('cancels a call when the request’s signal aborts, until the call is done', () => {
+    const calls = new InFlightCalls();
+    const request = new AbortController();
+    const call = new CallAbort();
+    calls.track('key:a', 2, call, request.signal);
+    request.abort(new Error('client gone'));
+    expect(call.reason).toMatchObject({ name: 'CallCancelled' });
+
+    const later = new AbortController();
+    const finished = new CallAbort();
+    calls.track('key:a', 3, finished, later.signal)();
+    later.abort();
+    expect(finished.aborted).toBe(false);
+  });
 });

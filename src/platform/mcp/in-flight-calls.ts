@@ -13,9 +13,13 @@ type RequestId = string | number;
 export class InFlightCalls {
   private readonly calls = new Map<string, Set<CallAbort>>();
 
-  /** Tracks one call's abort until the returned function is called: a matching cancel aborts it. */
-  track(scope: string, id: RequestId, abort: CallAbort): () => void {
+  /**
+   * Tracks one call's abort until the returned function is called: a matching cancel cancels it, and so does
+   * `parent` (the request's own signal) when it aborts.
+   */
+  track(scope: string, id: RequestId, abort: CallAbort, parent?: AbortSignal): () => void {
     const key = `${scope}\u0000${typeof id}:${id}`;
+    const unfollow = abort.follow(parent);
     let entries = this.calls.get(key);
     if (!entries) {
       entries = new Set();
@@ -24,6 +28,7 @@ export class InFlightCalls {
     entries.add(abort);
     const tracked = entries;
     return () => {
+      unfollow();
       tracked.delete(abort);
       if (tracked.size === 0 && this.calls.get(key) === tracked) this.calls.delete(key);
     };

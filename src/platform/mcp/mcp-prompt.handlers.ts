@@ -48,8 +48,7 @@ export class McpPromptHandlers {
       });
       server.setRequestHandler('prompts/get', { params: PROMPTS_GET_PARAMS }, async (params, ctx) => {
         const abort = new CallAbort();
-        const unfollow = abort.follow(ctx.mcpReq.signal);
-        const untrack = this.inFlight.track(scope, ctx.mcpReq.id, abort);
+        const untrack = this.inFlight.track(scope, ctx.mcpReq.id, abort, ctx.mcpReq.signal);
         try {
           return await this.prompts.get({
             name: params.name,
@@ -57,11 +56,10 @@ export class McpPromptHandlers {
             requestId: caller.requestId(),
             principal: caller.principal,
             door: caller.door,
-            signal: abort.signal,
+            abort,
           });
         } finally {
           untrack();
-          unfollow();
         }
       });
     }

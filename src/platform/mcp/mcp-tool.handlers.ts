@@ -59,8 +59,7 @@ export class McpToolHandlers {
   async call(request: ToolCallRequest): Promise<CallToolResult> {
     const { params } = request;
     const abort = request.abort ?? new CallAbort();
-    const unfollow = abort.follow(request.signal);
-    const untrack = this.inFlight.track(request.cancellationScope, request.id, abort);
+    const untrack = this.inFlight.track(request.cancellationScope, request.id, abort, request.signal);
     try {
       const output = await this.invoker.invoke({
         name: params.name,
@@ -88,7 +87,6 @@ export class McpToolHandlers {
       };
     } finally {
       untrack();
-      unfollow();
     }
   }
 }

@@ -10,6 +10,7 @@ import { Environment } from '../../config/environment';
 import { Principal } from '../auth/principal.interface';
 import { missingScopes } from '../auth/scopes';
 import { ToolException } from '../errors/tool.exception';
+import { CallAbort, CallCancelled } from './call-abort';
 import { validateDto } from './dto-validator';
 import { MCP_PROMPT_DURATION_SECONDS, MCP_PROMPT_GETS_TOTAL } from './mcp-prompt.metrics';
 import { PromptContent, PromptContext, PromptOutput } from './mcp-prompt-options.interface';
@@ -17,7 +18,6 @@ import { PromptRegistry } from './prompt.registry';
 import { RegisteredPrompt } from './registered-prompt';
 import { requestLogger } from './request-logger';
 import { ToolDoor } from './tool-call.interface';
-import { untilAborted } from './until-aborted';
 
 /** Most messages one rendering may hold. */
 export const MAX_PROMPT_MESSAGES = 100;
@@ -31,7 +31,8 @@ export interface PromptGet {
   readonly requestId: string;
   readonly principal: Principal;
   readonly door: ToolDoor;
-  readonly signal: AbortSignal;
+  /** Cancelled by the door (client cancel, request end); the deadline aborts it too. */
+  readonly abort: CallAbort;
 }
 
 class PromptDeadline extends Error {}
@@ -110,13 +111,12 @@ export class PromptService {
     if (!args.ok) {
       throw new PromptFailure('invalid', ProtocolErrorCode.InvalidParams, `Invalid arguments: ${args.issues.map((i) => `${i.field} ${i.message}`).join('; ')}`);
     }
-    const controller = new AbortController();
-    const deadline = setTimeout(() => controller.abort(new PromptDeadline()), this.timeoutMs);
-    const signal = AbortSignal.any([request.signal, controller.signal]);
-    const ctx: PromptContext = { requestId: request.requestId, principal: request.principal, logger, signal };
+    const { abort } = request;
+    const deadline = setTimeout(() => abort.abort(new PromptDeadline()), this.timeoutMs);
+    const ctx: PromptContext = { requestId: request.requestId, principal: request.principal, logger, signal: abort.signal };
     let value: unknown;
     try {
-      value = await untilAborted(Promise.resolve().then(() => prompt.handler(args.value, ctx)), signal);
+      value = await abort.race(Promise.resolve().then(() => prompt.handler(args.value, ctx)));
     } catch (error) {
       throw this.failure(error, request, logger);
     } finally {
@@ -137,7 +137,7 @@ export class PromptService {
     if (error instanceof PromptDeadline) {
       return new PromptFailure('retry', ProtocolErrorCode.InternalError, `Getting prompt ${request.name} timed out after ${this.timeoutMs / 1000}s`);
     }
-    if (request.signal.aborted) return new PromptFailure('cancelled', ProtocolErrorCode.InternalError, 'Request cancelled');
+    if (request.abort.reason instanceof CallCancelled) return new PromptFailure('cancelled', ProtocolErrorCode.InternalError, 'Request cancelled');
     if (error instanceof ToolException) {
       if (error.status === 'invalid' || error.status === 'not_found') return new PromptFailure(error.status, ProtocolErrorCode.InvalidParams, error.message);
       if (error.status === 'forbidden') return new PromptFailure('forbidden', ProtocolErrorCode.InvalidRequest, error.message);
